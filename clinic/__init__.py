@@ -1,0 +1,125 @@
+"""Knotwork: practice management for trigger-point and massage therapists."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as default_config
+from .database import configure_sqlite, normalise_database_url
+from .extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_FILE = "secret_key"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error handlers, commands.
+
+    :param test_config: replaces instance/config.py and CLINIC_* variables (tests only).
+    """
+    instance_path = os.environ.get("CLINIC_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_object(default_config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CLINIC")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.update(test_config)
+
+    _configure_database_url(app)
+    _configure_secret_key(app)
+
+    from .logging import configure_logging
+
+    configure_logging(app)
+    _register_extensions(app)
+    _register_blueprints(app)
+
+    from .errors import register_error_handlers
+    from .security import register_security
+
+    register_error_handlers(app)
+    register_security(app)
+    return app
+
+
+def _configure_database_url(app: Flask) -> None:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        # the default deployment: one SQLite file in the instance folder
+        os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+        url = "sqlite:///" + os.path.join(app.instance_path, "knotwork.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # SQL errors would otherwise quote the bound values (client names, notes) into the logs.
+    options.setdefault("hide_parameters", True)
+    if url.startswith("postgres"):
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _configure_secret_key(app: Flask) -> None:
+    """Use the configured key, else instance/secret_key, generated on the first local run.
+
+    Outside debug and testing a missing or short key stops the app: a guessable key would let
+    anyone forge a session cookie.
+    """
+    key_path = Path(app.instance_path) / SECRET_KEY_FILE
+    if not app.config.get("SECRET_KEY"):
+        if key_path.exists():
+            app.config["SECRET_KEY"] = key_path.read_text().strip()
+        elif app.debug:
+            key_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as key_file:
+                key_file.write(secrets.token_urlsafe(48))
+            app.config["SECRET_KEY"] = key_path.read_text().strip()
+    key = app.config.get("SECRET_KEY") or ""
+    if not (app.debug or app.testing) and len(key) < app.config["MIN_SECRET_KEY_LENGTH"]:
+        raise RuntimeError(
+            "SECRET_KEY is missing or shorter than "
+            f"{app.config['MIN_SECRET_KEY_LENGTH']} characters. Set CLINIC_SECRET_KEY or SECRET_KEY "
+            f"in {Path(app.instance_path) / 'config.py'}, or put a random key in {key_path}."
+        )
+
+
+def _register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from . import models  # noqa: F401  (registers the tables with the metadata)
+    from .auth.sessions import init_sessions
+
+    init_sessions(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .access import register_access_control
+    from .admin.views import bp as admin_bp
+    from .auth.views import bp as auth_bp
+    from .cli import bp as cli_bp
+    from .home.views import bp as home_bp
+
+    from .formatting import register_filters
+    from .navigation import register_navigation
+
+    for blueprint in (auth_bp, home_bp, admin_bp, cli_bp):
+        app.register_blueprint(blueprint)
+    register_access_control(app)
+    register_navigation(app)
+    register_filters(app)

@@ -1,0 +1,75 @@
+"""Access control: login everywhere but an explicit public list, roles, and clinic scoping."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from .extensions import db
+
+# Endpoints reachable without logging in. Everything else sends an anonymous user to /login.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health"})
+# Blueprints whose every endpoint is public (each guards itself, e.g. with a private token).
+PUBLIC_BLUEPRINTS: set[str] = set()
+
+Model = TypeVar("Model")
+
+
+def register_access_control(app: Flask) -> None:
+    @app.before_request
+    def _require_login():
+        if request.endpoint is None:  # 404 or 405: let the error handler answer
+            return None
+        if request.endpoint in PUBLIC_ENDPOINTS or request.blueprint in PUBLIC_BLUEPRINTS:
+            return None
+        if current_user.is_authenticated:
+            return None
+        if request.path.startswith("/api/"):
+            abort(401)
+        return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+
+def roles_required(*roles: str) -> Callable:
+    """Allow only users whose role is one of `roles`; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)  # read by the security tests
+        return wrapped
+
+    return decorator
+
+
+CLINICAL_ROLES = ("owner", "therapist")
+
+
+def clinical_roles_required(view: Callable) -> Callable:
+    """Health history, notes and screening: owners and therapists, never the front desk."""
+    return roles_required(*CLINICAL_ROLES)(view)
+
+
+def scoped(model: type[Model]) -> Select:
+    """A select of `model` limited to the current user's clinic: the start of every query."""
+    return select(model).where(model.clinic_id == current_user.clinic_id)  # type: ignore[attr-defined]
+
+
+def get_scoped_or_404(model: type[Model], object_id: int) -> Model:
+    """One record of the current clinic, or 404: another clinic's record does not exist for us."""
+    obj = db.session.scalars(scoped(model).where(model.id == object_id)).first()  # type: ignore[attr-defined]
+    if obj is None:
+        abort(404)
+    return obj

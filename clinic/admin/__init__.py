@@ -1,0 +1,1 @@
+"""Clinic administration for owners: staff accounts, roles, the audit log."""

@@ -1,0 +1,128 @@
+"""Owner pages: staff list, new user, role changes, deactivation, the audit log."""
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..access import get_scoped_or_404, roles_required, scoped
+from ..auth import services as accounts
+from ..extensions import db
+from ..models import AuditEvent, User
+from .forms import ActiveForm, NewUserForm, RoleForm
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/users")
+@roles_required("owner")
+def users():
+    staff = db.session.scalars(scoped(User).order_by(User.active.desc(), User.name)).all()
+    return render_template(
+        "admin/users.html", staff=staff, role_form=RoleForm(), active_form=ActiveForm(), new_form=NewUserForm()
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("owner")
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                current_user.clinic, form.email.data, form.name.data, form.role.data, form.password.data
+            )
+        except accounts.AccountError as error:
+            field = "password" if error.field == "new_password" else (error.field or "email")
+            getattr(form, field).errors.append(str(error))
+            return render_template("admin/user_new.html", form=form), 400
+        audit.record("user.create", object_type="user", object_id=user.id)
+        db.session.commit()
+        flash("Account created.", "success")
+        return redirect(url_for("admin.users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.post("/users/<int:user_id>/role")
+@roles_required("owner")
+def set_role(user_id: int):
+    user = get_scoped_or_404(User, user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose a role from the list.", "error")
+        return redirect(url_for("admin.users")), 303
+    try:
+        accounts.set_role(user, form.role.data)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.users")), 303
+    audit.record("user.role", object_type="user", object_id=user.id)
+    db.session.commit()
+    flash("Role changed.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@roles_required("owner")
+def deactivate(user_id: int):
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/activate")
+@roles_required("owner")
+def activate(user_id: int):
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):
+    user = get_scoped_or_404(User, user_id)
+    ActiveForm().validate_on_submit()  # CSRF is checked globally; the form has no fields
+    try:
+        accounts.set_active(user, active)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.users"))
+    audit.record("user.activate" if active else "user.deactivate", object_type="user", object_id=user.id)
+    db.session.commit()
+    flash("Account reactivated." if active else "Account deactivated; its sessions have ended.", "success")
+    return redirect(url_for("admin.users"))
+
+
+AUDIT_PAGE = 100
+
+
+@bp.get("/audit")
+@roles_required("owner")
+def audit_log():
+    query = scoped(AuditEvent).order_by(AuditEvent.id.desc())
+    user_id = request.args.get("user", type=int)
+    action = request.args.get("action", "", type=str).strip()[:64]
+    day = request.args.get("day", "", type=str)
+    if user_id:
+        query = query.where(AuditEvent.user_id == user_id)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if day:
+        try:
+            start = datetime.fromisoformat(day).replace(tzinfo=current_user.clinic.tz)
+        except ValueError:
+            flash("The date must look like 2026-11-24.", "error")
+        else:
+            query = query.where(AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1))
+    before = request.args.get("before", type=int)
+    if before:
+        query = query.where(AuditEvent.id < before)
+    events = db.session.scalars(query.limit(AUDIT_PAGE + 1)).all()
+    staff = db.session.scalars(scoped(User).order_by(User.name)).all()
+    audit.record("audit.view", object_type="audit")
+    db.session.commit()
+    return render_template(
+        "admin/audit.html",
+        events=events[:AUDIT_PAGE],
+        more=len(events) > AUDIT_PAGE,
+        staff=staff,
+        filters={"user": user_id, "action": action, "day": day},
+    )

@@ -1,0 +1,1 @@
+"""Accounts: login, logout, sessions, passwords and throttling."""

@@ -1,0 +1,79 @@
+"""Server-enforced sessions: a per-user session version, idle and absolute timeouts.
+
+The cookie is only signed, so a copy would outlive a logout. Each user has a session version
+that is part of the id stored in the cookie; logout, a password change and deactivation bump it,
+and the user loader refuses a cookie whose version is not the current one.
+"""
+
+from datetime import datetime
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..database import utcnow
+from ..extensions import db, login_manager
+from ..models import User
+
+AUTH_TIME = "auth_time"
+LAST_SEEN = "last_seen"
+
+
+@login_manager.user_loader
+def load_user(cookie_id: str) -> User | None:
+    try:
+        user_id, version = (int(part) for part in cookie_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Log in with a fresh session (nothing from the anonymous session carries over)."""
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    now = utcnow().timestamp()
+    session[AUTH_TIME] = now
+    session[LAST_SEEN] = now
+
+
+def end_all_sessions(user: User) -> None:
+    """Make every cookie of this user worthless (the caller commits)."""
+    user.session_version += 1
+
+
+def _expired(now: datetime) -> bool:
+    config = current_app.config
+    auth_time = session.get(AUTH_TIME)
+    last_seen = session.get(LAST_SEEN)
+    if not isinstance(auth_time, int | float) or not isinstance(last_seen, int | float):
+        return True
+    stamp = now.timestamp()
+    return (
+        stamp - last_seen > config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        or stamp - auth_time > config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    )
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.session_protection = None  # the session version does this job, across IP changes
+
+    @app.before_request
+    def _enforce_timeouts():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = utcnow()
+        if _expired(now):
+            logout_user()
+            session.clear()
+            flash("Your session ended after a period of inactivity. Please log in again.", "info")
+            if request.path.startswith("/api/"):
+                return {"error": "Your session ended. Please log in again."}, 401
+            return redirect(url_for("auth.login"))
+        session[LAST_SEEN] = now.timestamp()
+        return None

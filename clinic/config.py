@@ -1,0 +1,56 @@
+"""Documented defaults. instance/config.py overrides them, then CLINIC_* environment variables.
+
+Every key here can be set in instance/config.py (see instance/config.py.example) or as an
+environment variable with the CLINIC_ prefix, e.g. CLINIC_MAX_CONTENT_LENGTH=4194304. Values of
+environment variables are parsed as JSON when they can be (numbers, true/false), else kept as text.
+"""
+
+from datetime import timedelta
+
+# Signs the session cookie and CSRF tokens. At least 32 characters outside debug and testing.
+# When unset, a random key is generated into instance/secret_key on the first local (debug) run.
+SECRET_KEY: str | None = None
+MIN_SECRET_KEY_LENGTH = 32
+
+# SQLAlchemy database URL. Unset means SQLite at instance/knotwork.sqlite3. DATABASE_URL in the
+# environment (postgresql://user@host/db) takes precedence over this key.
+SQLALCHEMY_DATABASE_URI: str | None = None
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# Errors reach our own error pages, never a traceback, even under the local debug server.
+PROPAGATE_EXCEPTIONS = False
+
+# Sessions: a signed cookie that carries only the user id, the user's session version and two
+# timestamps. The server ends a session after 30 idle minutes or 12 hours in all.
+SESSION_COOKIE_NAME = "knotwork_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# True forces the Secure flag; False sets it only when the request came over HTTPS.
+SESSION_COOKIE_SECURE = False
+PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+REMEMBER_COOKIE_DURATION = timedelta(seconds=0)  # no "remember me": every session ends
+
+# CSRF tokens live as long as the longest session, so a long intake form can still be saved.
+WTF_CSRF_TIME_LIMIT = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+
+# Largest request body accepted (413 beyond it).
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+# Login throttling, counted in the database so it holds across worker processes.
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+LOGIN_MAX_FAILURES_PER_IP = 50
+
+# argon2id cost (argon2-cffi's RFC 9106 low-memory profile). Tests lower it to stay fast.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST_KIB = 65_536
+ARGON2_PARALLELISM = 4
+
+# Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
+# 0 (default) trusts none: the peer address is the client address.
+TRUSTED_PROXIES = 0
+
+# Rows per page in lists.
+PAGE_SIZE = 50

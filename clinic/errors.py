@@ -1,0 +1,57 @@
+"""Error pages: a calm page for people, JSON for the API, never a stack trace."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+logger = logging.getLogger("clinic.errors")
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "Your role does not give access to this page."),
+    404: ("Not found", "There is nothing here, or it belongs to another clinic."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "Someone changed this at the same time. Reload and try again."),
+    413: ("Too large", "What you sent is larger than the clinic allows."),
+    429: ("Too many attempts", "Too many attempts. Wait a few minutes, then try again."),
+    500: ("Something went wrong", "The error was recorded. Nothing you typed was saved; please try again."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_response(status: int, message: str | None = None):
+    title, default_text = MESSAGES.get(status, ("Error", "Something went wrong."))
+    text = message or default_text
+    if wants_json():
+        return jsonify(error=text), status
+    return render_template("errors/error.html", status=status, title=title, text=text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return error_response(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        response = error_response(error.code or 500)
+        if error.code == 429 and getattr(error, "retry_after", None):
+            response[0].headers["Retry-After"] = str(error.retry_after)
+        if error.code == 405 and error.valid_methods:
+            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http(error)
+        logger.exception("unhandled error")
+        from .extensions import db
+
+        db.session.rollback()
+        return error_response(InternalServerError.code)

@@ -1,0 +1,32 @@
+"""A clinic: the owner of every record and the boundary of every query."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Clinic(db.Model):
+    __tablename__ = "clinic"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # Small, schema-free preferences (paper size, ...); anything queried gets its own column.
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Clinic {self.id}>"

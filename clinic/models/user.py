@@ -1,0 +1,77 @@
+"""Staff accounts and the login attempts counted for throttling."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from .clinic import Clinic
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    THERAPIST = "therapist"
+    FRONTDESK = "frontdesk"
+
+    @property
+    def label(self) -> str:
+        return {"owner": "Owner", "therapist": "Therapist", "frontdesk": "Front desk"}[self.value]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        # Emails are stored lower-cased so the unique constraint holds regardless of case.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint("role IN ('owner', 'therapist', 'frontdesk')", name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on logout, password change and deactivation: every older session cookie dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    clinic: Mapped[Clinic] = relationship(lazy="joined")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool]

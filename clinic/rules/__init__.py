@@ -1,0 +1,1 @@
+"""Pure clinical logic: vocabulary, screening, frequency. Standard library only."""

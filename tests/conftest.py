@@ -1,0 +1,223 @@
+"""Shared fixtures: an app on a real, migrated database per test, the `web` test client, factories.
+
+SQLite by default (a migrated template file copied for each test). Set CLINIC_TEST_DATABASE_URL to
+a PostgreSQL URL to run the same suite there (tables are truncated between tests).
+"""
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, event, text
+
+from clinic import create_app
+from clinic.extensions import db
+
+TEST_PASSWORD = "lantern-orchard-velvet"
+PG_URL = os.environ.get("CLINIC_TEST_DATABASE_URL", "")
+
+
+def base_config(database_url: str, instance_path: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST_KIB": 8,
+        "ARGON2_PARALLELISM": 1,
+        "LOG_REQUESTS": False,
+    }
+
+
+def migrate_to_head(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def reset_postgres_schema(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A database migrated to head once per run: a SQLite file to copy, or the PostgreSQL schema."""
+    instance = tmp_path_factory.mktemp("instance")
+    if PG_URL:
+        reset_postgres_schema(PG_URL)
+        migrate_to_head(create_app(base_config(PG_URL, instance)))
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate_to_head(create_app(base_config(f"sqlite:///{path}", instance)))
+    return path
+
+
+def _truncate_postgres(app) -> None:
+    with app.app_context():
+        tables = [t.name for t in db.metadata.sorted_tables]
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def make_app(database_template, tmp_path):
+    """Build an app on this test's database, with config overrides."""
+    if PG_URL:
+        url = PG_URL
+    else:
+        path = tmp_path / "knotwork.sqlite3"
+        if not path.exists():
+            shutil.copy(database_template, path)
+        url = f"sqlite:///{path}"
+    apps = []
+
+    def factory(**overrides):
+        config = base_config(url, tmp_path)
+        config.update(overrides)
+        os.environ["CLINIC_INSTANCE_PATH"] = str(tmp_path / "instance")
+        try:
+            app = create_app(config)
+        finally:
+            del os.environ["CLINIC_INSTANCE_PATH"]
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if PG_URL and apps:
+        _truncate_postgres(apps[0])
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def web(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Creates clinics and users directly in the database (each call commits)."""
+
+    def __init__(self, app):
+        self.app = app
+        self._count = 0
+
+    def clinic(self, name: str | None = None, timezone: str = "Europe/London"):
+        from clinic.auth import services
+
+        self._count += 1
+        with self.app.app_context():
+            clinic = services.create_clinic(name or f"Clinic {self._count}", timezone)
+            db.session.commit()
+            return clinic.id
+
+    def user(self, clinic_id: int, role: str = "therapist", email: str | None = None, name: str | None = None):
+        from clinic.auth import services
+        from clinic.models import Clinic
+
+        self._count += 1
+        with self.app.app_context():
+            clinic = db.session.get(Clinic, clinic_id)
+            user = services.create_user(
+                clinic, email or f"{role}{self._count}@example.test", name or f"Sam {role.title()} {self._count}",
+                role, TEST_PASSWORD,
+            )
+            db.session.commit()
+            return user.id
+
+    def email_of(self, user_id: int) -> str:
+        from clinic.models import User
+
+        with self.app.app_context():
+            return db.session.get(User, user_id).email
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def clinic_id(factory):
+    return factory.clinic("Harbour Test Clinic")
+
+
+@pytest.fixture
+def owner(factory, clinic_id):
+    return factory.user(clinic_id, "owner", "owner@example.test", "Olive Owner")
+
+
+@pytest.fixture
+def therapist(factory, clinic_id, owner):
+    return factory.user(clinic_id, "therapist", "theo@example.test", "Theo Therapist")
+
+
+@pytest.fixture
+def frontdesk(factory, clinic_id, owner):
+    return factory.user(clinic_id, "frontdesk", "desk@example.test", "Dana Desk")
+
+
+def login(web, email: str, password: str = TEST_PASSWORD):
+    return web.post("/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(web, factory):
+    """Log the `web` client in as a user id; returns the login response."""
+
+    def do_login(user_id: int):
+        response = login(web, factory.email_of(user_id))
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return do_login
+
+
+@contextmanager
+def count_queries(app):
+    """Count SQL statements sent while the block runs: `with count_queries(app) as n: ...; n()`."""
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield lambda: len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def table_counts(app) -> dict[str, int]:
+    """Row counts of every table except the audit trail, to prove a request wrote nothing."""
+    with app.app_context():
+        counts = {}
+        for table in db.metadata.sorted_tables:
+            if table.name in ("audit_event", "login_attempt"):
+                continue
+            counts[table.name] = db.session.execute(text(f"SELECT count(*) FROM {table.name}")).scalar()
+        db.session.remove()
+        return counts
