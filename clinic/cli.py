@@ -69,12 +69,16 @@ def demo_command(clients: int, if_new: bool) -> None:
 
     if not (current_app.debug or current_app.testing):
         _fail("The demo clinic is for local trials only; it is refused under production config.")
-    if if_new and db.session.scalar(select(Clinic.id).limit(1)) is not None:
-        click.echo("The database has data already: no demo loaded.")
+    from .demo import DEMO_CLINIC
+
+    has_data = db.session.scalar(select(Clinic.id).limit(1)) is not None
+    has_demo = db.session.scalar(select(Clinic.id).where(Clinic.name == DEMO_CLINIC)) is not None
+    if if_new and has_data and not has_demo:
+        click.echo("The database has clinics of its own: no demo loaded.")
         return
     summary = load_demo(clients=clients)
     db.session.commit()
-    click.echo(f"Demo clinic {summary['clinic']!r}: {summary['clients']} clients. Logins (password {DEMO_PASSWORD}):")
+    click.echo(f"Demo clinic {summary['clinic']!r}. Log in with one of these (password {DEMO_PASSWORD}):")
     for email, role in summary["logins"]:
         click.echo(f"  {role:<10} {email}")
 

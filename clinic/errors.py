@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -28,8 +28,8 @@ def error_response(status: int, message: str | None = None):
     title, default_text = MESSAGES.get(status, ("Error", "Something went wrong."))
     text = message or default_text
     if wants_json():
-        return jsonify(error=text), status
-    return render_template("errors/error.html", status=status, title=title, text=text), status
+        return make_response(jsonify(error=text), status)
+    return make_response(render_template("errors/error.html", status=status, title=title, text=text), status)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -41,9 +41,9 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         response = error_response(error.code or 500)
         if error.code == 429 and getattr(error, "retry_after", None):
-            response[0].headers["Retry-After"] = str(error.retry_after)
-        if error.code == 405 and error.valid_methods:
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+            response.headers["Retry-After"] = str(error.retry_after)
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
     @app.errorhandler(Exception)

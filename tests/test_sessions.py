@@ -1,0 +1,104 @@
+"""Sessions end on the server: idle and absolute timeouts, logout, deactivation, cookie contents."""
+
+import base64
+import json
+import zlib
+
+from freezegun import freeze_time
+
+from clinic.extensions import db
+from clinic.models import User
+from tests.conftest import login
+
+
+def session_cookie(web):
+    cookie = web.get_cookie("knotwork_session")
+    assert cookie is not None
+    return cookie
+
+
+def decode_cookie(value: str) -> dict:
+    payload = value.split(".")[0] if not value.startswith(".") else value.split(".")[1]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    if value.startswith("."):
+        raw = zlib.decompress(raw)
+    return json.loads(raw)
+
+
+def test_idle_timeout_of_30_minutes(web, therapist):
+    with freeze_time("2026-11-24 09:00:00") as clock:
+        login(web, "theo@example.test")
+        for _ in range(4):  # steady activity keeps the session alive past 30 minutes in all
+            clock.tick(29 * 60)
+            assert web.get("/").status_code == 200
+        clock.tick(31 * 60)
+        response = web.get("/")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_absolute_timeout_of_12_hours(web, therapist):
+    with freeze_time("2026-11-24 07:00:00") as clock:
+        login(web, "theo@example.test")
+        for _ in range(24):  # 12 hours of activity, every 30 minutes minus a little
+            clock.tick(29 * 60 + 50)
+            web.get("/")
+        clock.tick(20 * 60)
+        assert web.get("/").status_code == 302
+
+
+def test_cookie_copied_before_logout_is_dead_after_it(app, web, therapist):
+    login(web, "theo@example.test")
+    copied = session_cookie(web).value
+    web.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("knotwork_session", copied)
+    assert thief.get("/").status_code == 302
+
+
+def test_cookie_replayed_after_idle_timeout_is_dead(app, web, therapist):
+    with freeze_time("2026-11-24 09:00:00") as clock:
+        login(web, "theo@example.test")
+        copied = session_cookie(web).value
+        clock.tick(31 * 60)
+        thief = app.test_client()
+        thief.set_cookie("knotwork_session", copied)
+        assert thief.get("/").status_code == 302
+
+
+def test_deactivation_ends_the_session_at_once(app, web, login_as, owner, therapist):
+    victim = app.test_client()
+    login(victim, "theo@example.test")
+    assert victim.get("/").status_code == 200
+    login_as(owner)
+    assert web.post(f"/admin/users/{therapist}/deactivate").status_code == 302
+    assert victim.get("/").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, therapist).active is False
+
+
+def test_cookie_flags_and_contents(app, web, therapist):
+    response = login(web, "theo@example.test")
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header and "SameSite=Lax" in header
+    assert "Secure" not in header  # plain HTTP in tests
+    payload = decode_cookie(session_cookie(web).value)
+    assert set(payload) <= {"_user_id", "_fresh", "_id", "_permanent", "auth_time", "last_seen", "csrf_token"}
+    assert "Theo" not in json.dumps(payload)
+
+
+def test_secure_cookie_over_https(make_app, therapist):
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    web = app.test_client()
+    response = web.post(
+        "/login", data={"email": "theo@example.test", "password": "lantern-orchard-velvet"},
+        base_url="https://localhost",
+    )
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+def test_flash_messages_carry_no_names(web, login_as, owner, therapist):
+    login_as(owner)
+    web.post(f"/admin/users/{therapist}/deactivate")
+    payload = decode_cookie(session_cookie(web).value)
+    assert "Theo" not in json.dumps(payload)
