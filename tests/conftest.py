@@ -66,6 +66,7 @@ def _truncate_postgres(app) -> None:
         tables = [t.name for t in db.metadata.sorted_tables]
         with db.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
 
 
 @pytest.fixture
@@ -92,12 +93,12 @@ def make_app(database_template, tmp_path):
         return app
 
     yield factory
+    if PG_URL and apps:
+        _truncate_postgres(apps[0])
     for app in apps:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    if PG_URL and apps:
-        _truncate_postgres(apps[0])
 
 
 @pytest.fixture
