@@ -36,3 +36,128 @@ def drop_append_only(op, table: str) -> None:
     elif dialect == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
         op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_change()")
+
+
+def _raise_sqlite(message: str) -> str:
+    return f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+def _pg_refusal_function(name: str, message: str) -> str:
+    return (
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation'; END $$"
+    )
+
+
+def never_delete(op, table: str, message: str) -> None:
+    """Clinical records are archived, never deleted."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {_raise_sqlite(message)}")
+    else:
+        op.execute(_pg_refusal_function(f"{table}_refuse_delete", message))
+        op.execute(
+            f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_delete()"
+        )
+
+
+def drop_never_delete(op, table: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    else:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_delete()")
+
+
+SIGNED_LOCKED = "signed visit is locked"
+
+
+def lock_signed_visits(op) -> None:
+    """A signed visit's row, and its trigger points, cannot change: corrections are addenda."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit WHEN OLD.signed_at IS NOT NULL "
+            + _raise_sqlite(SIGNED_LOCKED)
+        )
+        for verb, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
+            op.execute(
+                f"CREATE TRIGGER trigger_point_signed_locked_{verb.lower()} BEFORE {verb} ON trigger_point "
+                f"WHEN (SELECT signed_at FROM visit WHERE id = {row}.visit_id) IS NOT NULL "
+                + _raise_sqlite(SIGNED_LOCKED)
+            )
+        return
+    op.execute(
+        "CREATE FUNCTION visit_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF OLD.signed_at IS NOT NULL THEN RAISE EXCEPTION '{SIGNED_LOCKED}' "
+        "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit "
+        "FOR EACH ROW EXECUTE FUNCTION visit_refuse_signed_change()"
+    )
+    op.execute(
+        "CREATE FUNCTION trigger_point_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "DECLARE parent integer; BEGIN "
+        "IF TG_OP = 'INSERT' THEN parent := NEW.visit_id; ELSE parent := OLD.visit_id; END IF; "
+        "IF (SELECT signed_at FROM visit WHERE id = parent) IS NOT NULL THEN "
+        f"RAISE EXCEPTION '{SIGNED_LOCKED}' USING ERRCODE = 'restrict_violation'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER trigger_point_signed_locked BEFORE INSERT OR UPDATE OR DELETE ON trigger_point "
+        "FOR EACH ROW EXECUTE FUNCTION trigger_point_refuse_signed_change()"
+    )
+
+
+def drop_lock_signed_visits(op) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS visit_signed_locked")
+        for verb in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS trigger_point_signed_locked_{verb}")
+        return
+    op.execute("DROP TRIGGER IF EXISTS visit_signed_locked ON visit")
+    op.execute("DROP FUNCTION IF EXISTS visit_refuse_signed_change()")
+    op.execute("DROP TRIGGER IF EXISTS trigger_point_signed_locked ON trigger_point")
+    op.execute("DROP FUNCTION IF EXISTS trigger_point_refuse_signed_change()")
+
+
+SLOT_OVERLAP = "slot_overlap"
+ACTIVE = "('booked', 'arrived', 'completed')"
+
+
+def forbid_double_booking(op) -> None:
+    """Two active appointments of one therapist may not overlap (half-open intervals).
+
+    PostgreSQL: an exclusion constraint (btree_gist). SQLite: triggers, which run under SQLite's
+    single write lock and so cannot race. Times compare as text on SQLite: every value is written
+    by the same UTCDateTime type in one fixed format.
+    """
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
+        op.execute(
+            "ALTER TABLE appointment ADD CONSTRAINT appointment_no_overlap EXCLUDE USING gist "
+            "(therapist_id WITH =, tstzrange(start_at, end_at, '[)') WITH &&) "
+            f"WHERE (status IN {ACTIVE})"
+        )
+        return
+    overlap = (
+        f"SELECT RAISE(ABORT, '{SLOT_OVERLAP}') WHERE EXISTS (SELECT 1 FROM appointment AS other "
+        "WHERE other.therapist_id = NEW.therapist_id AND other.id IS NOT NEW.id "
+        f"AND other.status IN {ACTIVE} AND other.start_at < NEW.end_at AND other.end_at > NEW.start_at)"
+    )
+    op.execute(
+        f"CREATE TRIGGER appointment_no_overlap_insert BEFORE INSERT ON appointment "
+        f"WHEN NEW.status IN {ACTIVE} BEGIN {overlap}; END"
+    )
+    op.execute(
+        "CREATE TRIGGER appointment_no_overlap_update BEFORE UPDATE OF start_at, end_at, therapist_id, status "
+        f"ON appointment WHEN NEW.status IN {ACTIVE} BEGIN {overlap}; END"
+    )
+
+
+def drop_forbid_double_booking(op) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE appointment DROP CONSTRAINT IF EXISTS appointment_no_overlap")
+        return
+    op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_insert")
+    op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_update")

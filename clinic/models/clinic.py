@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
@@ -22,6 +22,8 @@ class Clinic(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     # Small, schema-free preferences (paper size, ...); anything queried gets its own column.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A small PNG for the aftercare sheet's header (validated and size-capped on upload).
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @property
