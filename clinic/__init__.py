@@ -113,12 +113,13 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
     from .cli import bp as cli_bp
+    from .clients.views import bp as clients_bp
     from .home.views import bp as home_bp
 
     from .formatting import register_filters
     from .navigation import register_navigation
 
-    for blueprint in (auth_bp, home_bp, admin_bp, cli_bp):
+    for blueprint in (auth_bp, home_bp, clients_bp, admin_bp, cli_bp):
         app.register_blueprint(blueprint)
     register_access_control(app)
     register_navigation(app)

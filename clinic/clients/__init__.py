@@ -1,0 +1,1 @@
+"""Client records: search, details, archive."""

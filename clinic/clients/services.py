@@ -1,0 +1,101 @@
+"""Client operations: search, create, update with conflict detection, archive. Services flush."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import Select, func, or_, select
+
+from ..database import utcnow
+from ..extensions import db
+from ..models import Client, Visit
+
+EDITABLE = (
+    "first_name", "last_name", "preferred_name", "date_of_birth", "phone", "email", "address",
+    "emergency_contact", "referral_source", "notes",
+)
+
+
+class EditConflict(Exception):
+    """Someone saved the record after this form was opened."""
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def set_search_keys(client: Client) -> None:
+    client.name_key = f"{client.first_name} {client.last_name}".strip().lower()[:170]
+    client.last_key = client.last_name.strip().lower()[:80]
+    client.phone_digits = _digits(client.phone)[:40]
+    client.email = (client.email or "").strip().lower()
+
+
+def apply_details(client: Client, data: dict) -> None:
+    for name in EDITABLE:
+        value = data.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(client, name, value if value is not None else ("" if name != "date_of_birth" else None))
+    set_search_keys(client)
+
+
+def create_client(clinic_id: int, data: dict) -> Client:
+    client = Client(clinic_id=clinic_id)
+    apply_details(client, data)
+    db.session.add(client)
+    db.session.flush()
+    return client
+
+
+def update_client(client: Client, data: dict, seen_version: int | None) -> None:
+    if seen_version is not None and seen_version != client.version:
+        raise EditConflict()
+    apply_details(client, data)
+    db.session.flush()
+
+
+def set_archived(client: Client, archived: bool) -> None:
+    client.archived_at = utcnow() if archived else None
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    client: Client
+    last_visit: date | None
+
+
+def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
+    """Clients of a clinic matching `text` by name prefix, phone digits or email prefix."""
+    last_visit = (
+        select(func.max(Visit.visit_date)).where(Visit.client_id == Client.id).correlate(Client).scalar_subquery()
+    )
+    query = select(Client, last_visit.label("last_visit")).where(Client.clinic_id == clinic_id)
+    query = query.where(Client.archived_at.is_not(None) if archived else Client.archived_at.is_(None))
+    text = text.strip().lower()
+    if text:
+        prefix = _escape_like(text) + "%"
+        conditions = [
+            Client.name_key.like(prefix, escape="\\"),
+            Client.last_key.like(prefix, escape="\\"),
+        ]
+        if "@" in text:
+            conditions.append(Client.email.like(prefix, escape="\\"))
+        digits = _digits(text)
+        if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 2:
+            conditions.append(Client.phone_digits.like("%" + digits + "%"))
+        query = query.where(or_(*conditions))
+    return query.order_by(Client.last_key, Client.name_key, Client.id)
+
+
+def search(clinic_id: int, text: str, page: int, archived: bool = False) -> tuple[list[ClientRow], bool]:
+    size = current_app.config["PAGE_SIZE"]
+    page = max(page, 1)
+    rows = db.session.execute(search_query(clinic_id, text, archived).limit(size + 1).offset((page - 1) * size)).all()
+    return [ClientRow(row[0], row[1]) for row in rows[:size]], len(rows) > size
