@@ -108,19 +108,32 @@ def _register_extensions(app: Flask) -> None:
     init_sessions(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from .access import register_access_control
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .cli import bp as cli_bp
-    from .clients.views import bp as clients_bp
-    from .home.views import bp as home_bp
+# Each feature's blueprint, as "module:attribute" (the order sets the order of their hooks).
+BLUEPRINTS = (
+    "clinic.auth.views:bp",
+    "clinic.home.views:bp",
+    "clinic.clients.views:bp",
+    "clinic.intake.views:bp",
+    "clinic.intake.public:bp",
+    "clinic.screening.views:bp",
+    "clinic.schedule.views:bp",
+    "clinic.schedule.api:bp",
+    "clinic.schedule.feeds:bp",
+    "clinic.admin.views:bp",
+    "clinic.cli:bp",
+)
 
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    from .access import register_access_control
     from .formatting import register_filters
     from .navigation import register_navigation
 
-    for blueprint in (auth_bp, home_bp, clients_bp, admin_bp, cli_bp):
-        app.register_blueprint(blueprint)
+    for path in BLUEPRINTS:
+        module_name, attribute = path.split(":")
+        app.register_blueprint(getattr(import_module(module_name), attribute))
     register_access_control(app)
     register_navigation(app)
     register_filters(app)

@@ -11,9 +11,11 @@ from sqlalchemy import Select, select
 from .extensions import db
 
 # Endpoints reachable without logging in. Everything else sends an anonymous user to /login.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health"})
-# Blueprints whose every endpoint is public (each guards itself, e.g. with a private token).
-PUBLIC_BLUEPRINTS: set[str] = set()
+# "feeds.subscribe" is a therapist's calendar feed: its URL carries a secret, revocable token.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health", "feeds.subscribe"})
+# Blueprints whose every endpoint is public: the client's self-intake, guarded by a private,
+# expiring, single-use token and showing nothing of the clinic's data.
+PUBLIC_BLUEPRINTS = frozenset({"selfintake"})
 
 Model = TypeVar("Model")
 

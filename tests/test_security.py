@@ -43,7 +43,8 @@ def test_every_non_public_route_sends_anonymous_users_to_login(app):
 
 
 def test_public_list_is_short_and_explicit():
-    assert PUBLIC_ENDPOINTS == {"auth.login", "static", "health"}
+    assert PUBLIC_ENDPOINTS == {"auth.login", "static", "health", "feeds.subscribe"}
+    assert PUBLIC_BLUEPRINTS == {"selfintake"}
 
 
 def test_role_decorators_refuse_other_roles(app, factory, clinic_id, owner, therapist, frontdesk):

@@ -1,0 +1,5 @@
+"""Health history: intake, versions, per-visit updates, self-intake review."""
+
+from flask import Blueprint
+
+bp = Blueprint("intake", __name__)

@@ -1,0 +1,5 @@
+"""iCalendar: one appointment as .ics, and each therapist's private feed."""
+
+from flask import Blueprint
+
+bp = Blueprint("feeds", __name__)
