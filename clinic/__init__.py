@@ -116,9 +116,12 @@ BLUEPRINTS = (
     "clinic.intake.views:bp",
     "clinic.intake.public:bp",
     "clinic.screening.views:bp",
+    "clinic.visits.views:bp",
     "clinic.schedule.views:bp",
     "clinic.schedule.api:bp",
     "clinic.schedule.feeds:bp",
+    "clinic.aftercare.views:bp",
+    "clinic.settings.views:bp",
     "clinic.admin.views:bp",
     "clinic.cli:bp",
 )

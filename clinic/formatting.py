@@ -25,7 +25,47 @@ def long_date(value: date | None) -> str:
     return value.strftime("%-d %B %Y") if value else ""
 
 
+VERDICT_LABELS = {
+    "ok": "OK", "modify": "Modify", "refer": "Refer first", "contraindicated": "Contraindicated",
+}
+
+
+def verdict_label(verdict: str | None) -> str:
+    return VERDICT_LABELS.get(verdict or "", verdict or "")
+
+
+def technique_label(code: str | None) -> str:
+    from .rules.vocabulary import TECHNIQUES
+
+    return TECHNIQUES.get(code or "", code or "")
+
+
+def region_name(code: str | None) -> str:
+    from .rules.vocabulary import region_label
+
+    return region_label(code) if code else ""
+
+
+def muscle_name(code: str | None) -> str:
+    from .rules.muscles import MUSCLES
+
+    muscle = MUSCLES.get(code or "")
+    return muscle.name if muscle else (code or "")
+
+
+def iso_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
     app.add_template_filter(long_date)
+    app.jinja_env.globals.update(
+        verdict_label=verdict_label,
+        technique_label=technique_label,
+        region_name=region_name,
+        muscle_name=muscle_name,
+        iso_date=iso_date,
+        has_endpoint=lambda endpoint: endpoint in app.view_functions,
+    )

@@ -44,9 +44,9 @@ def new():
 def detail(client_id: int):
     client = get_scoped_or_404(Client, client_id)
     audit.record("client.view", object_type="client", object_id=client.id, client_id=client.id)
-    panels = panels_for("client", client=client)
+    # Commit the audit row first: a commit expires loaded objects, and panels load many.
     db.session.commit()
-    return render_template("clients/detail.html", client=client, panels=panels)
+    return render_template("clients/detail.html", client=client, panels=panels_for("client", client=client))
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])

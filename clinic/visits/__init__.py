@@ -1,0 +1,1 @@
+"""Visits: treatment notes with trigger points, signing and addenda, progress."""

@@ -1,0 +1,253 @@
+"""Visit pages: start a visit, write and sign the note, addenda, frequency, copy from last visit."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import audit
+from ..access import clinical_roles_required, get_scoped_or_404
+from ..database import utcnow
+from ..extensions import db
+from ..models import Appointment, Client, Visit
+from . import frequency as visit_frequency
+from . import services
+from .forms import AddendumForm, FrequencyForm, NewVisitForm, NoteForm
+from .signing import hash_matches
+
+bp = Blueprint("visits", __name__)
+
+
+@bp.record
+def _setup(state):
+    from . import panels
+    from .web import register_template_helpers
+
+    panels.register()
+    register_template_helpers(state.app)
+
+
+def _today(client: Client):
+    return utcnow().astimezone(client_tz()).date()
+
+
+def client_tz():
+    return current_user.clinic.tz
+
+
+def _visit_or_404(visit_id: int) -> Visit:
+    return get_scoped_or_404(Visit, visit_id)
+
+
+def _audit(action: str, visit: Visit) -> None:
+    audit.record(action, object_type="visit", object_id=visit.id, client_id=visit.client_id)
+
+
+@bp.route("/clients/<int:client_id>/visits/new", methods=["GET", "POST"])
+@clinical_roles_required
+def new(client_id: int):
+    client = get_scoped_or_404(Client, client_id)
+    form = NewVisitForm()
+    appointment = None
+    if form.appointment_id.data:
+        try:
+            appointment = get_scoped_or_404(Appointment, int(form.appointment_id.data))
+        except ValueError:
+            abort(400)
+        if appointment.client_id != client.id:
+            abort(404)
+    # "Start visit" from the planning panel posts the plan with no changes field: show the form filled.
+    if form.validate_on_submit() and "start" in request.form:
+        plan = [item for item in form.plan.data if item["technique"] and item["region"]]
+        try:
+            visit = services.start_visit(
+                client, current_user, plan, form.changes.data or "", _today(client), appointment
+            )
+        except services.NoteProblems as problems:
+            form.changes.errors.extend(message for _, message in problems.problems)
+        else:
+            _audit("visit.create", visit)
+            db.session.commit()
+            return redirect(url_for("visits.edit", visit_id=visit.id))
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render_template("visits/new.html", form=form, client=client), status
+
+
+@bp.get("/visits/<int:visit_id>")
+@clinical_roles_required
+def detail(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    _audit("visit.view", visit)
+    db.session.commit()
+    return render_template(
+        "visits/detail.html",
+        visit=visit,
+        hash_ok=hash_matches(visit) if visit.is_signed else None,
+        addendum_form=AddendumForm(),
+        previous=services.previous_visit(visit),
+    )
+
+
+@bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
+@clinical_roles_required
+def edit(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    if visit.is_signed:
+        flash("This note is signed and locked. Add an addendum to correct it.", "warning")
+        return redirect(url_for("visits.detail", visit_id=visit.id)), 303
+    if visit.therapist_id != current_user.id:
+        abort(403)
+    form = NoteForm(obj=None if request.method == "POST" else visit)
+    if request.method == "GET":
+        form.version.data = visit.version
+        _fill_lists(form, visit)
+    elif form.validate_on_submit():
+        signing = "sign" in request.form
+        try:
+            seen = int(form.version.data) if form.version.data else None
+            services.save_note(visit, current_user, form.data, seen, signing=signing)
+            if signing:
+                services.sign(visit, current_user)
+        except services.EditConflict:
+            db.session.rollback()
+            return _render_edit(form, _visit_or_404(visit_id), conflict=True), 409
+        except services.NoteProblems as problems:
+            db.session.rollback()
+            _attach_problems(form, problems.problems)
+            return _render_edit(form, _visit_or_404(visit_id)), 400
+        _audit("visit.sign" if signing else "visit.update", visit)
+        db.session.commit()
+        if signing:
+            flash("Note signed and locked.", "success")
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+        flash("Draft saved.", "success")
+        return redirect(url_for("visits.edit", visit_id=visit.id))
+    else:
+        return _render_edit(form, visit), 400
+    _audit("visit.edit_view", visit)
+    db.session.commit()
+    return _render_edit(form, visit)
+
+
+def _fill_lists(form: NoteForm, visit: Visit) -> None:
+    while len(form.plan_items):
+        form.plan_items.pop_entry()
+    for item in visit.plan_items or []:
+        form.plan_items.append_entry(item)
+    while len(form.points):
+        form.points.pop_entry()
+    for point in visit.points:
+        form.points.append_entry(point)
+
+
+def _attach_problems(form: NoteForm, problems: list[tuple[str, str]]) -> None:
+    """Put each problem next to its field ("points-2-technique"); the rest at the top of the form."""
+    for path, message in problems:
+        field = _field_at(form, path.split("-"))
+        if field is not None and isinstance(field.errors, list) and not hasattr(field, "entries"):
+            field.errors.append(message)
+        else:
+            form.form_errors.append(message)
+
+
+def _field_at(form: NoteForm, parts: list[str]):
+    try:
+        field = getattr(form, parts[0])
+        if len(parts) >= 2:
+            field = field.entries[int(parts[1])]
+            if len(parts) == 3:
+                field = getattr(field.form, parts[2])
+        return field
+    except (AttributeError, IndexError, ValueError):
+        return None
+
+
+def _render_edit(form: NoteForm, visit: Visit, conflict: bool = False):
+    previous = services.previous_visit(visit)
+    return render_template(
+        "visits/edit.html",
+        form=form,
+        visit=visit,
+        conflict=conflict,
+        previous=previous,
+        frequency_form=_frequency_form(visit),
+    )
+
+
+def _frequency_form(visit: Visit) -> FrequencyForm:
+    plan = visit_frequency.effective(visit.frequency) or {}
+    form = FrequencyForm(formdata=None)
+    form.interval_days.data = plan.get("interval_days")
+    form.sessions.data = plan.get("sessions")
+    form.reason.data = (visit.frequency or {}).get("changed_reason", "")
+    return form
+
+
+@bp.post("/visits/<int:visit_id>/frequency")
+@clinical_roles_required
+def set_frequency(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    try:
+        services.ensure_editable(visit, current_user)
+    except services.NoteLocked:
+        flash("This note is signed and locked.", "warning")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    except services.NotAuthor:
+        abort(403)
+    if "reset" in request.form:
+        visit_frequency.clear_choice(visit)
+    else:
+        form = FrequencyForm()
+        if not form.validate_on_submit():
+            flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+            return redirect(url_for("visits.edit", visit_id=visit.id) + "#frequency"), 303
+        visit_frequency.choose(visit, form.interval_days.data, form.sessions.data, form.reason.data or "")
+    _audit("visit.frequency", visit)
+    db.session.commit()
+    flash("Frequency updated.", "success")
+    return redirect(url_for("visits.edit", visit_id=visit.id) + "#frequency")
+
+
+@bp.post("/visits/<int:visit_id>/copy-last")
+@clinical_roles_required
+def copy_last(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    previous = services.previous_visit(visit)
+    if previous is None:
+        flash("There is no earlier visit to copy from.", "info")
+        return redirect(url_for("visits.edit", visit_id=visit.id))
+    try:
+        count = services.copy_points_from(visit, previous, current_user)
+    except services.NoteLocked:
+        flash("This note is signed and locked.", "warning")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    except services.NotAuthor:
+        abort(403)
+    _audit("visit.copy_points", visit)
+    db.session.commit()
+    flash(
+        f"{count} point{'s' if count != 1 else ''} copied from the last visit: check and edit them.",
+        "success",
+    )
+    return redirect(url_for("visits.edit", visit_id=visit.id) + "#points")
+
+
+@bp.post("/visits/<int:visit_id>/addenda")
+@clinical_roles_required
+def add_addendum(visit_id: int):
+    visit = _visit_or_404(visit_id)
+    form = AddendumForm()
+    if not visit.is_signed:
+        flash("Edit the draft itself: addenda are for signed notes.", "info")
+        return redirect(url_for("visits.edit", visit_id=visit.id))
+    if not form.validate_on_submit():
+        return render_template(
+            "visits/detail.html",
+            visit=visit,
+            hash_ok=hash_matches(visit),
+            addendum_form=form,
+            previous=services.previous_visit(visit),
+        ), 400
+    services.add_addendum(visit, current_user, form.reason.data, form.text.data)
+    _audit("visit.addendum", visit)
+    db.session.commit()
+    flash("Addendum added.", "success")
+    return redirect(url_for("visits.detail", visit_id=visit.id) + "#addenda")

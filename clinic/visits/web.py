@@ -1,0 +1,61 @@
+"""Template helpers of the visit pages: the body map SVG, the points of a form, page panels."""
+
+from flask import Flask
+from markupsafe import Markup
+
+from .. import bodymap
+from ..panels import panels_for
+from .forms import PointForm
+
+
+def bodymap_svg(view: str, points, faded=()) -> Markup:
+    """The body map of one view with numbered points.
+
+    render_svg builds the SVG from our own geometry and escapes every piece of text it inserts
+    (tests/test_bodymap.py feeds it markup), so its output is marked safe here and nowhere else.
+    """
+    return Markup(bodymap.render_svg(view, _points(points), _points(faded)))  # noqa: S704
+
+
+def _points(points) -> list[bodymap.Point]:
+    """Points that can be drawn; a posted form may hold anything, so bad ones are left out."""
+    shown = []
+    for number, point in enumerate(points, start=1):
+        get = point.get if isinstance(point, dict) else lambda name, p=point: getattr(p, name, None)
+        values = {
+            "view": get("view") or None,
+            "x": get("x"),
+            "y": get("y"),
+            "number": get("number") or number,
+            "region": get("region") or None,
+        }
+        if values["view"] is None and values["region"] is None:
+            continue
+        try:
+            shown.append(bodymap.as_point(values))
+        except (ValueError, TypeError):
+            continue
+    return shown
+
+
+def form_points(form) -> list[dict]:
+    """The points typed into a note form (numbered in list order), for the markers."""
+    points = []
+    for number, entry in enumerate(form.points, start=1):
+        data = entry.form.data
+        points.append({**data, "number": number})
+    return points
+
+
+def blank_point_form() -> PointForm:
+    return PointForm(prefix="points-__prefix__-")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        bodymap_svg=bodymap_svg,
+        form_points=form_points,
+        blank_point_form=blank_point_form,
+        alert_panels=lambda client: panels_for("alerts", client=client),
+        visit_actions=lambda visit: panels_for("visit_actions", visit=visit),
+    )

@@ -1,0 +1,334 @@
+"""Treatment notes: lifecycle, screening of what is performed, signing and the lock, addenda."""
+
+import re
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from clinic.extensions import db
+from clinic.models import Addendum, AuditEvent, TriggerPoint, Visit
+from clinic.visits.signing import content_hash
+from tests.conftest import table_counts
+from tests.visits_helpers import make_client, note_data, point
+
+TODAY = "2026-11-24 10:00:00"
+SURGERY = {"code": "recent_surgery", "region": "knee_l", "date": "2026-11-03"}
+ANTICOAG = {"code": "anticoagulant"}
+
+
+def start(web, client_id, plan, changes=""):
+    data = {"start": "1", "changes": changes}
+    for n, (technique, region) in enumerate(plan):
+        data[f"plan-{n}-technique"] = technique
+        data[f"plan-{n}-region"] = region
+    response = web.post(f"/clients/{client_id}/visits/new", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    return int(re.search(r"/visits/(\d+)/edit", response.headers["Location"]).group(1))
+
+
+@pytest.fixture
+def knee_client(app, clinic_id, therapist):
+    return make_client(app, clinic_id, therapist, [SURGERY, ANTICOAG])
+
+
+@freeze_time(TODAY)
+def test_start_screens_the_plan_and_records_a_health_update(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(
+        web, knee_client, [("massage_gun", "knee_l"), ("hand_pressure", "shoulder_r")], "No changes"
+    )
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        verdicts = [item["verdict"] for item in visit.screening["items"]]
+        assert verdicts == ["contraindicated", "modify"]
+        assert visit.screening["verdict"] == "contraindicated"
+        assert visit.rules_version.startswith("default")
+        assert visit.health_record.number == 2 and visit.health_record.source == "update"
+    page = web.get(f"/visits/{visit_id}/edit").get_data(as_text=True)
+    assert "Contraindicated" in page and "Withheld today (contraindicated)" in page
+    assert "surgery" in page.lower()
+
+
+@freeze_time(TODAY)
+def test_contraindicated_item_cannot_be_recorded_as_performed(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
+    before = table_counts(app)
+    data = note_data(
+        points=[
+            point(
+                technique="massage_gun",
+                region="knee_l",
+                muscle="rectus_femoris",
+                side="left",
+                view="front",
+                x="115",
+                y="300",
+            )
+        ],
+        plan=[
+            {
+                "technique": "hand_pressure",
+                "region": "shoulder_r",
+                "decision": "proceed",
+                "reason": "light pressure",
+            }
+        ],
+    )
+    response = web.post(f"/visits/{visit_id}/edit", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "contraindicated today" in body
+    assert table_counts(app) == before
+
+
+@freeze_time(TODAY)
+def test_going_ahead_against_modify_needs_a_reason_to_sign(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
+    plan = [{"technique": "hand_pressure", "region": "shoulder_r", "decision": "proceed", "reason": ""}]
+    response = web.post(f"/visits/{visit_id}/edit", data={**note_data([point()], plan), "sign": "1"})
+    assert response.status_code == 400
+    assert "needs a reason to go ahead" in response.get_data(as_text=True)
+    plan[0]["reason"] = "Broad, moderate pressure; client bruises easily"
+    response = web.post(f"/visits/{visit_id}/edit", data={**note_data([point()], plan), "sign": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        assert visit.is_signed and visit.content_hash == content_hash(visit)
+        assert visit.overrides == [
+            {
+                "index": 0,
+                "technique": "hand_pressure",
+                "region": "shoulder_r",
+                "verdict": "modify",
+                "reason": "Broad, moderate pressure; client bruises easily",
+            }
+        ]
+        assert [p.muscle for p in visit.points] == ["upper_trapezius"]
+        actions = db.session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_id == visit_id, AuditEvent.object_type == "visit"
+            )
+        ).all()
+        assert "visit.sign" in actions and "visit.create" in actions
+
+
+@freeze_time(TODAY)
+def test_signed_note_is_locked_in_the_app_and_in_the_database(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
+    response = web.post(f"/visits/{visit_id}/edit", data=note_data(subjective="changed"))
+    assert response.status_code == 303
+    assert "signed and locked" in web.get(response.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        with pytest.raises(DatabaseError, match="signed visit is locked"):
+            db.session.execute(
+                text("UPDATE visit SET subjective = 'forged' WHERE id = :id"), {"id": visit_id}
+            )
+        db.session.rollback()
+        with pytest.raises(DatabaseError, match="signed visit is locked"):
+            db.session.execute(
+                text("UPDATE trigger_point SET pain_after = 0 WHERE visit_id = :id"), {"id": visit_id}
+            )
+        db.session.rollback()
+        with pytest.raises(DatabaseError, match="signed visit is locked"):
+            db.session.execute(text("DELETE FROM trigger_point WHERE visit_id = :id"), {"id": visit_id})
+        db.session.rollback()
+        assert db.session.get(Visit, visit_id).subjective == "Stiff neck after long drives"
+
+
+@freeze_time(TODAY)
+def test_hash_check_notices_tampering(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
+    assert "fingerprint matches" in web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    with app.app_context():  # someone with database access drops the lock and edits the note
+        db.session.execute(
+            text(
+                "DROP TRIGGER visit_signed_locked"
+                + (" ON visit" if db.engine.dialect.name == "postgresql" else "")
+            )
+        )
+        db.session.execute(text("UPDATE visit SET assessment = 'forged' WHERE id = :id"), {"id": visit_id})
+        db.session.commit()
+    page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert "no longer matches its stored fingerprint" in page
+
+
+@freeze_time(TODAY)
+def test_addenda_after_signing(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
+    bad = web.post(f"/visits/{visit_id}/addenda", data={"reason": "", "text": "x"})
+    assert bad.status_code == 400 and "Say why" in bad.get_data(as_text=True)
+    ok = web.post(
+        f"/visits/{visit_id}/addenda", data={"reason": "Correction", "text": "Pain after was 4, not 3."}
+    )
+    assert ok.status_code == 302
+    page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert "Pain after was 4, not 3." in page and "fingerprint matches" in page
+    with app.app_context():
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text("UPDATE addendum SET text = 'x'"))
+        db.session.rollback()
+
+
+@freeze_time(TODAY)
+def test_only_the_author_edits_an_unsigned_note(
+    app, web, login_as, factory, clinic_id, therapist, knee_client
+):
+    other = factory.user(clinic_id, "therapist", "other@example.test")
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    web.post("/logout")
+    login_as(other)
+    assert web.get(f"/visits/{visit_id}/edit").status_code == 403
+    assert web.post(f"/visits/{visit_id}/edit", data=note_data()).status_code == 403
+    assert web.get(f"/visits/{visit_id}").status_code == 200  # colleagues may read it
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("pain_before", "11", "Pain is a number from 0 to 10"),
+        ("points-0-hold_seconds", "-5", "Hold is 0 to 600"),
+        ("points-0-muscle", "unknown_muscle", "Not a valid choice"),
+        ("points-0-region", "elbow_x", "Not a valid choice"),
+        ("points-0-pain_after", "12", "Pain is a number from 0 to 10"),
+        ("points-0-pressure", "7", "A pressure level is 1 to 5"),
+    ],
+)
+@freeze_time(TODAY)
+def test_bad_input_gets_a_message_and_writes_nothing(
+    app, web, login_as, therapist, knee_client, field, value, message
+):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    before = table_counts(app)
+    data = note_data(
+        [
+            point(
+                technique="stretching",
+                pressure_scale="level" if "pressure" in field else "felt",
+                pressure="3" if "pressure" in field else "6",
+            )
+        ]
+    )
+    data[field] = value
+    response = web.post(f"/visits/{visit_id}/edit", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert table_counts(app) == before
+
+
+@freeze_time(TODAY)
+def test_copy_from_last_visit(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    first = start(web, knee_client, [("stretching", "shoulder_r")])
+    web.post(
+        f"/visits/{first}/edit",
+        data={
+            **note_data(
+                [point(technique="stretching"), point(technique="stretching", muscle="levator_scapulae")]
+            ),
+            "sign": "1",
+        },
+    )
+    second = start(web, knee_client, [("stretching", "shoulder_r")])
+    page = web.get(f"/visits/{second}/edit").get_data(as_text=True)
+    assert "Copy 2 points from" in page
+    web.post(f"/visits/{second}/copy-last")
+    with app.app_context():
+        muscles = db.session.scalars(
+            select(TriggerPoint.muscle).where(TriggerPoint.visit_id == second).order_by(TriggerPoint.number)
+        ).all()
+    assert muscles == ["upper_trapezius", "levator_scapulae"]
+
+
+def test_front_desk_and_other_clinics_see_no_notes(
+    app, web, login_as, factory, clinic_id, therapist, frontdesk
+):
+    client_id = make_client(app, clinic_id, therapist)
+    with app.app_context():
+        visit = Visit(
+            clinic_id=clinic_id,
+            client_id=client_id,
+            therapist_id=therapist,
+            visit_date=__import__("datetime").date(2026, 11, 20),
+        )
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+    login_as(frontdesk)
+    for url in (f"/visits/{visit_id}", f"/visits/{visit_id}/edit", f"/clients/{client_id}/visits/new"):
+        assert web.get(url).status_code == 403
+    web.post("/logout")
+    outsider = factory.user(factory.clinic("Elsewhere"), "therapist", "out@example.test")
+    login_as(outsider)
+    for url in (f"/visits/{visit_id}", f"/visits/{visit_id}/edit"):
+        assert web.get(url).status_code == 404
+    assert web.post(f"/visits/{visit_id}/addenda", data={"reason": "x", "text": "y"}).status_code == 404
+
+
+@freeze_time(TODAY)
+def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, therapist, clinic_id):
+    client_id = make_client(app, clinic_id, therapist, onset=__import__("datetime").date(2026, 11, 14))
+    login_as(therapist)
+    visit_id = start(web, client_id, [("stretching", "shoulder_r")])
+    web.post(f"/visits/{visit_id}/edit", data=note_data([point(technique="stretching")], pain_before="7"))
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        assert visit.frequency["recommended"]["phase"] == "acute"
+        first_date = visit.frequency["recommended"]["proposed_dates"][0]
+        assert visit.next_due.isoformat() == first_date
+    page = web.get(f"/visits/{visit_id}/edit").get_data(as_text=True)
+    assert "Acute (onset 10 days ago)" in page
+    bad = web.post(f"/visits/{visit_id}/frequency", data={"interval_days": "45", "sessions": "3"})
+    assert bad.status_code == 303
+    web.post(
+        f"/visits/{visit_id}/frequency",
+        data={"interval_days": "7", "sessions": "3", "reason": "travels weekly"},
+    )
+    with app.app_context():
+        visit = db.session.get(Visit, visit_id)
+        assert visit.frequency["chosen"]["proposed_dates"] == ["2026-12-01", "2026-12-08", "2026-12-15"]
+        assert visit.next_due.isoformat() == "2026-12-01"
+        assert visit.frequency["recommended"]["phase"] == "acute"  # kept beside the choice
+
+
+def test_unsigned_notes_older_than_a_day_are_listed_on_home(app, web, login_as, therapist, clinic_id):
+    client_id = make_client(app, clinic_id, therapist)
+    with freeze_time("2026-11-20 10:00:00"):
+        login_as(therapist)
+        old = start(web, client_id, [("stretching", "shoulder_r")])
+    with freeze_time("2026-11-22 09:00:00"):
+        login_as(therapist)
+        fresh = start(web, client_id, [("stretching", "shoulder_r")])
+        page = web.get("/").get_data(as_text=True)
+    assert "Notes to finish" in page
+    assert f"/visits/{old}/edit" in page and f"/visits/{fresh}/edit" not in page
+
+
+def test_visits_cannot_be_deleted(app, therapist, clinic_id):
+    client_id = make_client(app, clinic_id, therapist)
+    with app.app_context():
+        db.session.add(
+            Visit(
+                clinic_id=clinic_id,
+                client_id=client_id,
+                therapist_id=therapist,
+                visit_date=__import__("datetime").date(2026, 11, 20),
+            )
+        )
+        db.session.commit()
+        with pytest.raises(DatabaseError, match="never deleted"):
+            db.session.execute(text("DELETE FROM visit"))
+        db.session.rollback()
+        assert db.session.scalar(select(func.count(Visit.id))) == 1
+        assert db.session.scalar(select(func.count(Addendum.id))) == 0
