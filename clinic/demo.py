@@ -17,8 +17,26 @@ DEMO_STAFF = (
     ("desk@demo.knotwork.test", "Priya Raman", "frontdesk"),
 )
 
-# Later features add their demo data here: fn(clinic, staff_by_role, clients) -> count of rows added.
-DEMO_STEPS: list[Callable[[Clinic, dict[str, list[User]], int], dict]] = []
+DemoStep = Callable[[Clinic, dict[str, list[User]], int], dict]
+
+
+def demo_steps() -> list[DemoStep]:
+    """Each feature's demo data, in order: fn(clinic, staff_by_role, clients) -> counts of rows added."""
+    from .clients.demo import demo_clients
+    from .intake.demo import demo_health_histories
+    from .screening.demo import demo_policy
+    from .visits.demo import demo_visits
+
+    return [demo_clients, demo_policy, demo_health_histories, demo_visits, _demo_calendar]
+
+
+def _demo_calendar(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dict:
+    from .intake.services import clinic_today
+    from .models import Client
+    from .schedule.demo import add_calendar
+
+    clients = list(db.session.scalars(select(Client).where(Client.clinic_id == clinic.id).order_by(Client.id)))
+    return {"appointments": add_calendar(clinic, staff, clients, clinic_today(clinic))}
 
 
 def load_demo(clients: int = 40) -> dict:
@@ -36,8 +54,8 @@ def load_demo(clients: int = 40) -> dict:
     staff: dict[str, list[User]] = {}
     for user in db.session.scalars(select(User).where(User.clinic_id == clinic.id).order_by(User.id)):
         staff.setdefault(user.role, []).append(user)
-    summary = {"clinic": clinic.name, "clients": 0, "logins": [(e, r) for e, _, r in DEMO_STAFF]}
+    summary = {"clinic": clinic.name, "logins": [(e, r) for e, _, r in DEMO_STAFF]}
     if created:
-        for step in DEMO_STEPS:
+        for step in demo_steps():
             summary.update({k: summary.get(k, 0) + v for k, v in step(clinic, staff, clients).items()})
     return summary

@@ -7,7 +7,7 @@ from datetime import date
 from ..rules.vocabulary import region_label
 
 WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 40, 16, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 40, 34, 16, 34
 
 
 def important_change(first: int, now: int) -> bool:

@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from .. import bodymap
 from ..panels import panels_for
-from .forms import PointForm
+from .forms import PLAN_REGION_CHOICES, TECHNIQUE_CHOICES, PointForm
 
 
 def bodymap_svg(view: str, points, faded=()) -> Markup:
@@ -56,6 +56,8 @@ def register_template_helpers(app: Flask) -> None:
         bodymap_svg=bodymap_svg,
         form_points=form_points,
         blank_point_form=blank_point_form,
+        technique_choices=lambda: TECHNIQUE_CHOICES,
+        plan_region_choices=lambda: PLAN_REGION_CHOICES,
         alert_panels=lambda client: panels_for("alerts", client=client),
         visit_actions=lambda visit: panels_for("visit_actions", visit=visit),
     )
