@@ -332,3 +332,12 @@ def test_visits_cannot_be_deleted(app, therapist, clinic_id):
         db.session.rollback()
         assert db.session.scalar(select(func.count(Visit.id))) == 1
         assert db.session.scalar(select(func.count(Addendum.id))) == 0
+
+
+@freeze_time(TODAY)
+def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    page = web.get(f"/visits/{visit_id}")
+    assert page.status_code == 200
+    assert "Draft — not signed yet." in page.get_data(as_text=True)

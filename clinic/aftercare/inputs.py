@@ -58,7 +58,7 @@ class NextAppointment:
 class FrequencyAdvice:
     """The visit's frequency recommendation (CLINICAL.md 3): phase and days between sessions."""
 
-    phase: str  # acute, chronic, widespread, maintenance or review
+    phase: str  # acute, chronic, widespread, maintenance, review, or chosen (by the therapist)
     interval_days: int | None = None
 
 

@@ -212,6 +212,9 @@ FREQUENCY_TEXTS = MappingProxyType(
         "maintenance": "To keep the benefits, we recommend a session {interval}, and no more than a "
         "month between visits.",
         "review": "We will look at your plan together at your next visit and decide the next steps.",
+        # clinic/visits/frequency.choose() names the phase "chosen" when the therapist set a rhythm
+        # without a recommendation (no pain score yet).
+        "chosen": "We recommend a session {interval} for now, and we will review the plan with you as we go.",
     }
 )
 

@@ -83,6 +83,7 @@ def detail(visit_id: int):
         hash_ok=hash_matches(visit) if visit.is_signed else None,
         addendum_form=AddendumForm(),
         previous=services.previous_visit(visit),
+        frequency_form=_frequency_form(visit),
     )
 
 
@@ -245,6 +246,7 @@ def add_addendum(visit_id: int):
             hash_ok=hash_matches(visit),
             addendum_form=form,
             previous=services.previous_visit(visit),
+            frequency_form=_frequency_form(visit),
         ), 400
     services.add_addendum(visit, current_user, form.reason.data, form.text.data)
     _audit("visit.addendum", visit)

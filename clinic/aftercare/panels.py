@@ -1,0 +1,50 @@
+"""Aftercare links on shared pages: the visit's actions, the client page (front desk), home."""
+
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from ..database import utcnow
+from ..extensions import db
+from ..models import Client, Visit
+from ..panels import add_panel
+
+ALL_ROLES = ("owner", "therapist", "frontdesk")
+RECENT_SHEETS = 5
+
+
+def clinic_today():
+    return utcnow().astimezone(current_user.clinic.tz).date()
+
+
+def todays_visits(options=()) -> list[Visit]:
+    """The current user's visits dated today in the clinic's time zone, in the order they started."""
+    return list(db.session.scalars(
+        select(Visit).options(*options)
+        .where(Visit.clinic_id == current_user.clinic_id, Visit.therapist_id == current_user.id,
+               Visit.visit_date == clinic_today())
+        .order_by(Visit.created_at, Visit.id)
+    ))
+
+
+def _client_sheets(client: Client, **_) -> dict | None:
+    """Dates of the client's latest visits, each a link to its sheet: one query, whatever the count."""
+    rows = db.session.execute(
+        select(Visit.id, Visit.visit_date)
+        .where(Visit.clinic_id == client.clinic_id, Visit.client_id == client.id)
+        .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        .limit(RECENT_SHEETS)
+    ).all()
+    return {"visits": rows, "column": "side"} if rows else None
+
+
+def _home_today(**_) -> dict | None:
+    visits = todays_visits([joinedload(Visit.client)])
+    return {"visits": visits} if visits else None
+
+
+def register() -> None:
+    add_panel("visit_actions", "aftercare/_visit_action.html", ALL_ROLES, 10, lambda **_: {})
+    # Therapists and owners reach every sheet from the visit list and the visit page.
+    add_panel("client", "aftercare/_client_sheets.html", ("frontdesk",), 40, _client_sheets)
+    add_panel("home", "aftercare/_home_today.html", ("owner", "therapist"), 15, _home_today)
