@@ -341,3 +341,18 @@ def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_clie
     page = web.get(f"/visits/{visit_id}")
     assert page.status_code == 200
     assert "Draft — not signed yet." in page.get_data(as_text=True)
+
+
+@freeze_time(TODAY)
+def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    page = web.get(f"/clients/{knee_client}").get_data(as_text=True)
+    assert f'formaction="/clients/{knee_client}/visits/new"' in page
+    response = web.post(f"/clients/{knee_client}/visits/new",
+                        data={"plan-0-technique": "massage_gun", "plan-0-region": "knee_l"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option selected value="massage_gun">' in body
+    assert "Anticoagulant" in body  # the standing alerts sit on the visit form too
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Visit.id))) == 0

@@ -56,6 +56,13 @@ def unsigned_notes() -> dict | None:
     return {"visits": visits}
 
 
+def standing_alerts(client: Client, **_) -> dict:
+    from ..screening.alerts import alerts_for_client
+
+    return {"alerts": alerts_for_client(client)}
+
+
 def register() -> None:
+    add_panel("alerts", "screening/_alerts_panel.html", CLINICAL, 0, standing_alerts)
     add_panel("client", "visits/_client_visits.html", CLINICAL, 30, client_visits)
     add_panel("home", "visits/_home_unsigned.html", CLINICAL, 20, lambda **_: unsigned_notes())
