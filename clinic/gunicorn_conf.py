@@ -7,8 +7,9 @@ workers = int(os.environ.get("KNOTWORK_WORKERS", "4"))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
-# The access log leaves out query strings (%(U)s is the path alone): a search term can be a name.
-accesslog = "-"
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+# No gunicorn access log: its lines would carry private link tokens and search terms. The app logs
+# every request itself, with the path only and tokens masked (clinic/logging.py).
+accesslog = None
+errorlog = "-"
 # Each worker builds its own app and database engine after the fork: no connection crosses a fork.
 preload_app = False

@@ -22,6 +22,13 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def loggable_path() -> str:
+    """The path, with any secret token (self-intake links, calendar feeds) replaced by its rule."""
+    if request.url_rule is not None and request.view_args and "token" in request.view_args:
+        return request.url_rule.rule
+    return request.path
+
+
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
@@ -41,6 +48,6 @@ def configure_logging(app: Flask) -> None:
         started = g.get("request_started")
         if started is not None and app.config.get("LOG_REQUESTS", True):
             elapsed_ms = (time.perf_counter() - started) * 1000
-            logger.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+            logger.info("%s %s %s %.1fms", request.method, loggable_path(), response.status_code, elapsed_ms)
         response.headers["X-Request-Id"] = g.get("request_id", "-")
         return response

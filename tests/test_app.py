@@ -98,3 +98,16 @@ def test_api_errors_are_json(web, login_as, therapist):
     response = web.get("/api/nothing-here")
     assert response.status_code == 404
     assert response.is_json and "error" in response.get_json()
+
+
+def test_request_log_masks_private_tokens(app, web, caplog):
+    import logging
+
+    app.config["LOG_REQUESTS"] = True
+    with caplog.at_level(logging.INFO, logger="clinic"):
+        web.get("/i/secret-token-value-123")
+        web.get("/feeds/another-secret-456.ics")
+        web.get("/login?next=/clients")
+    text = caplog.text
+    assert "secret-token-value-123" not in text and "another-secret-456" not in text
+    assert "GET /i/<token>" in text and "GET /login 200" in text

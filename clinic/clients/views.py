@@ -44,9 +44,11 @@ def new():
 def detail(client_id: int):
     client = get_scoped_or_404(Client, client_id)
     audit.record("client.view", object_type="client", object_id=client.id, client_id=client.id)
-    # Commit the audit row first: a commit expires loaded objects, and panels load many.
+    # Render, then commit the audit rows (the page's and its panels'): committing earlier would expire
+    # the rows the panels loaded and make the template load each one again.
+    page = render_template("clients/detail.html", client=client, panels=panels_for("client", client=client))
     db.session.commit()
-    return render_template("clients/detail.html", client=client, panels=panels_for("client", client=client))
+    return page
 
 
 @bp.route("/<int:client_id>/edit", methods=["GET", "POST"])

