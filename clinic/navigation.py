@@ -28,22 +28,25 @@ add_nav("Staff", "admin.users", ("owner",), 80)
 add_nav("Audit log", "admin.audit_log", ("owner",), 90)
 
 
+def _active(entries: list[NavEntry]) -> NavEntry | None:
+    """The entry of this page: its own endpoint, else the first entry of the same blueprint."""
+    for entry in entries:
+        if entry.endpoint == request.endpoint:
+            return entry
+    here = (request.blueprint or "").split(".")[0]
+    for entry in entries:
+        if entry.endpoint != "home.index" and entry.endpoint.split(".")[0] == here:
+            return entry
+    return None
+
+
 def register_navigation(app: Flask) -> None:
     @app.context_processor
     def _navigation():
         def nav_items():
             if not current_user.is_authenticated:
                 return []
-            here = request.blueprint
-            return [
-                {
-                    "label": entry.label,
-                    "url": url_for(entry.endpoint),
-                    "active": request.endpoint == entry.endpoint
-                    or (entry.endpoint != "home.index" and entry.endpoint.split(".")[0] == here),
-                }
-                for entry in NAV
-                if current_user.role in entry.roles
-            ]
+            entries = [entry for entry in NAV if current_user.role in entry.roles]
+            return [{"label": e.label, "url": url_for(e.endpoint), "active": e is _active(entries)} for e in entries]
 
         return {"nav_items": nav_items}
