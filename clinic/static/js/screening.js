@@ -217,8 +217,10 @@ function init(form) {
       addRow();
     }
   });
-  // "Check plan" screens at once instead of leaving the page.
+  // "Check plan" screens at once instead of leaving the page; a button with its own formaction
+  // ("Start a visit with this plan") still sends the form.
   form.addEventListener("submit", (event) => {
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
     event.preventDefault();
     check();
   });
