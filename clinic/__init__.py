@@ -12,7 +12,7 @@ from .database import configure_sqlite, normalise_database_url
 from .extensions import csrf, db, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

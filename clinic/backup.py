@@ -50,7 +50,7 @@ def backup(engine: Engine, target: Path) -> Path:
         os.chmod(target, 0o600)
         return target
     if engine.dialect.name == "postgresql":
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 (fixed argument list, no shell)
             [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), _pg_url(engine)],
             capture_output=True,
             text=True,
@@ -85,7 +85,7 @@ def restore(engine: Engine, source: Path) -> None:
             backup_db.close()
         return
     if engine.dialect.name == "postgresql":
-        result = subprocess.run(
+        result = subprocess.run(  # noqa: S603 (fixed argument list, no shell)
             [
                 _pg_tool("pg_restore"),
                 "--clean",

@@ -9,7 +9,7 @@ from .extensions import db
 from .models import Clinic, User
 
 DEMO_CLINIC = "Harbour Street Trigger Point Clinic"
-DEMO_PASSWORD = "quiet-harbour-morning"  # documented in the README; local trials only
+DEMO_PASSWORD = "quiet-harbour-morning"  # noqa: S105  # documented in the README; local trials only
 DEMO_STAFF = (
     ("owner@demo.knotwork.test", "Ingrid Solberg", "owner"),
     ("maya@demo.knotwork.test", "Maya Okafor", "therapist"),
@@ -35,7 +35,9 @@ def _demo_calendar(clinic: Clinic, staff: dict[str, list[User]], count: int) -> 
     from .models import Client
     from .schedule.demo import add_calendar
 
-    clients = list(db.session.scalars(select(Client).where(Client.clinic_id == clinic.id).order_by(Client.id)))
+    clients = list(
+        db.session.scalars(select(Client).where(Client.clinic_id == clinic.id).order_by(Client.id))
+    )
     return {"appointments": add_calendar(clinic, staff, clients, clinic_today(clinic))}
 
 

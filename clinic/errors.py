@@ -35,7 +35,9 @@ def error_response(status: int, message: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
-        return error_response(400, "The form expired or was sent from elsewhere. Reload the page and try again.")
+        return error_response(
+            400, "The form expired or was sent from elsewhere. Reload the page and try again."
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

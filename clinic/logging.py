@@ -31,7 +31,9 @@ def loggable_path() -> str:
 
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+    )
     handler.addFilter(RequestIdFilter())
     logger = logging.getLogger("clinic")
     logger.handlers[:] = [handler]

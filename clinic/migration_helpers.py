@@ -150,7 +150,8 @@ def forbid_double_booking(op) -> None:
         f"WHEN NEW.status IN {ACTIVE} BEGIN {overlap}; END"
     )
     op.execute(
-        "CREATE TRIGGER appointment_no_overlap_update BEFORE UPDATE OF start_at, end_at, therapist_id, status "
+        "CREATE TRIGGER appointment_no_overlap_update "
+        "BEFORE UPDATE OF start_at, end_at, therapist_id, status "
         f"ON appointment WHEN NEW.status IN {ACTIVE} BEGIN {overlap}; END"
     )
 

@@ -47,6 +47,9 @@ def register_navigation(app: Flask) -> None:
             if not current_user.is_authenticated:
                 return []
             entries = [entry for entry in NAV if current_user.role in entry.roles]
-            return [{"label": e.label, "url": url_for(e.endpoint), "active": e is _active(entries)} for e in entries]
+            return [
+                {"label": e.label, "url": url_for(e.endpoint), "active": e is _active(entries)}
+                for e in entries
+            ]
 
         return {"nav_items": nav_items}

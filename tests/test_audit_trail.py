@@ -16,7 +16,8 @@ def event_id(app, web, therapist):
 
 
 @pytest.mark.parametrize(
-    "statement", ["UPDATE audit_event SET outcome = 'ok' WHERE id = :id", "DELETE FROM audit_event WHERE id = :id"]
+    "statement",
+    ["UPDATE audit_event SET outcome = 'ok' WHERE id = :id", "DELETE FROM audit_event WHERE id = :id"],
 )
 def test_database_refuses_update_and_delete(app, event_id, statement):
     with app.app_context():

@@ -88,7 +88,13 @@ def test_weaker_hash_is_upgraded_at_login(app, web, therapist):
     ],
 )
 def test_password_policy(password, accepted):
-    context = ("theo@example.test".split("@")[0], "Theo Therapist", "Theo", "Therapist", "Harbour Test Clinic")
+    context = (
+        "theo@example.test".split("@")[0],
+        "Theo Therapist",
+        "Theo",
+        "Therapist",
+        "Harbour Test Clinic",
+    )
     assert (passwords.password_problem(password, context) is None) is accepted
 
 

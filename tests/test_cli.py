@@ -16,7 +16,16 @@ def test_create_clinic_and_user(app, runner):
     assert result.exit_code == 0, result.output
     assert "Created clinic 'Quay Clinic'" in result.output
     result = runner.invoke(
-        args=["create-user", "Ana@Quay.Example", "--clinic", "Quay Clinic", "--role", "owner", "--name", "Ana Byrne"],
+        args=[
+            "create-user",
+            "Ana@Quay.Example",
+            "--clinic",
+            "Quay Clinic",
+            "--role",
+            "owner",
+            "--name",
+            "Ana Byrne",
+        ],
         input="harbour-lights-at-dawn\n",
     )
     assert result.exit_code == 0, result.output
@@ -29,25 +38,71 @@ def test_create_clinic_and_user(app, runner):
     "args, stdin, message",
     [
         (["create-clinic", "Quay", "--timezone", "Mars/Olympus"], None, "Unknown time zone"),
-        (["create-user", "a@b.example", "--clinic", "Nowhere", "--role", "owner", "--name", "A B"], "x\n", "No clinic named"),
-        (["create-user", "a@b.example", "--clinic", "Harbour Test Clinic", "--role", "owner", "--name", "A B"], "short\n",
-         "at least 12"),
-        (["create-user", "a@b.example", "--clinic", "Harbour Test Clinic", "--role", "king", "--name", "A B"], "x\n",
-         "Invalid value for '--role'"),
-        (["create-user", "owner@example.test", "--clinic", "Harbour Test Clinic", "--role", "owner", "--name", "A B"],
-         "harbour-lights-at-dawn\n", "already uses"),
+        (
+            ["create-user", "a@b.example", "--clinic", "Nowhere", "--role", "owner", "--name", "A B"],
+            "x\n",
+            "No clinic named",
+        ),
+        (
+            [
+                "create-user",
+                "a@b.example",
+                "--clinic",
+                "Harbour Test Clinic",
+                "--role",
+                "owner",
+                "--name",
+                "A B",
+            ],
+            "short\n",
+            "at least 12",
+        ),
+        (
+            [
+                "create-user",
+                "a@b.example",
+                "--clinic",
+                "Harbour Test Clinic",
+                "--role",
+                "king",
+                "--name",
+                "A B",
+            ],
+            "x\n",
+            "Invalid value for '--role'",
+        ),
+        (
+            [
+                "create-user",
+                "owner@example.test",
+                "--clinic",
+                "Harbour Test Clinic",
+                "--role",
+                "owner",
+                "--name",
+                "A B",
+            ],
+            "harbour-lights-at-dawn\n",
+            "already uses",
+        ),
         (["restore", "/nonexistent/backup.db", "--yes"], None, "is not a file"),
     ],
 )
 def test_bad_arguments_give_a_clear_message(app, runner, owner, args, stdin, message):
     with app.app_context():
-        before = db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Clinic.id)))
+        before = (
+            db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Clinic.id))),
+        )
     result = runner.invoke(args=args, input=stdin)
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
     with app.app_context():
-        after = db.session.scalar(select(func.count(User.id))), db.session.scalar(select(func.count(Clinic.id)))
+        after = (
+            db.session.scalar(select(func.count(User.id))),
+            db.session.scalar(select(func.count(Clinic.id))),
+        )
     assert after == before
 
 

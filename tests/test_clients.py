@@ -11,9 +11,16 @@ from clinic.models import AuditEvent, Client
 from tests.conftest import count_queries, table_counts
 
 GOOD = {
-    "first_name": "Zoë", "last_name": "Ngô-Łukasiewicz", "preferred_name": "Zo", "date_of_birth": "1988-04-02",
-    "phone": "+44 7700 900123", "email": "Zoe@Example.test", "address": "1 Quay Road", "emergency_contact": "Kit, 0770",
-    "referral_source": "GP", "notes": "Prefers mornings",
+    "first_name": "Zoë",
+    "last_name": "Ngô-Łukasiewicz",
+    "preferred_name": "Zo",
+    "date_of_birth": "1988-04-02",
+    "phone": "+44 7700 900123",
+    "email": "Zoe@Example.test",
+    "address": "1 Quay Road",
+    "emergency_contact": "Kit, 0770",
+    "referral_source": "GP",
+    "notes": "Prefers mornings",
 }
 
 
@@ -21,7 +28,11 @@ def add_clients(app, clinic_id, names):
     with app.app_context():
         ids = []
         for first, last in names:
-            ids.append(services.create_client(clinic_id, {"first_name": first, "last_name": last, "phone": "01632 960 001"}).id)
+            ids.append(
+                services.create_client(
+                    clinic_id, {"first_name": first, "last_name": last, "phone": "01632 960 001"}
+                ).id
+            )
         db.session.commit()
         return ids
 
@@ -51,7 +62,9 @@ def test_create_and_view_a_client(app, web, login_as, frontdesk):
         ("notes", "x" * 2001, "2000"),
     ],
 )
-def test_bad_input_is_refused_next_to_the_field_and_writes_nothing(app, web, login_as, therapist, field, value, message):
+def test_bad_input_is_refused_next_to_the_field_and_writes_nothing(
+    app, web, login_as, therapist, field, value, message
+):
     login_as(therapist)
     before = table_counts(app)
     response = web.post("/clients/new", data={**GOOD, field: value})
@@ -78,8 +91,11 @@ def test_search_by_name_phone_and_escaped_patterns(app, web, login_as, clinic_id
     add_clients(app, clinic_id, [("Maya", "Okafor"), ("Obi", "Okafor"), ("Ann", "Lee"), ("Al_x", "Perc%nt")])
     login_as(therapist)
     page = web.get("/clients", query_string={"q": query}).get_data(as_text=True)
-    found = {name for name in ("Maya Okafor", "Obi Okafor", "Ann Lee", "Al_x Perc%nt")
-             if f"{name.split()[1]}, {name.split()[0]}" in page}
+    found = {
+        name
+        for name in ("Maya Okafor", "Obi Okafor", "Ann Lee", "Al_x Perc%nt")
+        if f"{name.split()[1]}, {name.split()[0]}" in page
+    }
     assert found == expected
 
 
@@ -104,8 +120,12 @@ def test_another_clinics_client_is_404(app, web, login_as, factory, therapist):
     other = factory.clinic("Elsewhere")
     [stranger] = add_clients(app, other, [("Sid", "Stranger")])
     login_as(therapist)
-    for method, url in (("GET", f"/clients/{stranger}"), ("GET", f"/clients/{stranger}/edit"),
-                        ("POST", f"/clients/{stranger}/edit"), ("POST", f"/clients/{stranger}/archive")):
+    for method, url in (
+        ("GET", f"/clients/{stranger}"),
+        ("GET", f"/clients/{stranger}/edit"),
+        ("POST", f"/clients/{stranger}/edit"),
+        ("POST", f"/clients/{stranger}/archive"),
+    ):
         assert web.open(url, method=method, data=GOOD).status_code == 404
     assert "Stranger" not in web.get("/clients?q=str").get_data(as_text=True)
     with app.app_context():
@@ -118,7 +138,9 @@ def test_edit_conflict_keeps_both_versions_safe(app, web, login_as, clinic_id, t
     web.get(f"/clients/{client_id}/edit")
     with app.app_context():  # someone else saves first
         client = db.session.get(Client, client_id)
-        services.update_client(client, {**GOOD, "first_name": "Other", "date_of_birth": date(1988, 4, 2)}, None)
+        services.update_client(
+            client, {**GOOD, "first_name": "Other", "date_of_birth": date(1988, 4, 2)}, None
+        )
         db.session.commit()
     response = web.post(f"/clients/{client_id}/edit", data={**GOOD, "version": "1"})
     assert response.status_code == 409

@@ -85,8 +85,13 @@ def test_extra_form_fields_are_ignored(app, web, login_as, owner, factory):
     response = web.post(
         "/admin/users/new",
         data={
-            "name": "New Person", "email": "new@example.test", "role": "therapist",
-            "password": "plenty-long-passphrase", "clinic_id": other_clinic, "active": "0", "session_version": 99,
+            "name": "New Person",
+            "email": "new@example.test",
+            "role": "therapist",
+            "password": "plenty-long-passphrase",
+            "clinic_id": other_clinic,
+            "active": "0",
+            "session_version": 99,
         },
     )
     assert response.status_code == 302
@@ -96,16 +101,28 @@ def test_extra_form_fields_are_ignored(app, web, login_as, owner, factory):
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/x", "//evil.example", "/\\evil.example", "http:/evil.example", "javascript:alert(1)"]
+    "target",
+    [
+        "https://evil.example/x",
+        "//evil.example",
+        "/\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+    ],
 )
 def test_login_refuses_open_redirects(web, therapist, target):
-    response = web.post(f"/login?next={target}", data={"email": "theo@example.test", "password": "lantern-orchard-velvet"})
+    response = web.post(
+        f"/login?next={target}", data={"email": "theo@example.test", "password": "lantern-orchard-velvet"}
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_login_follows_a_local_next(web, therapist, owner):
-    response = web.post("/login?next=/account/password", data={"email": "theo@example.test", "password": "lantern-orchard-velvet"})
+    response = web.post(
+        "/login?next=/account/password",
+        data={"email": "theo@example.test", "password": "lantern-orchard-velvet"},
+    )
     assert response.headers["Location"] == "/account/password"
 
 
@@ -114,7 +131,7 @@ def test_csrf_is_required_on_every_post_route(make_app, factory, owner):
     web = app.test_client()
     before = table_counts(app)
     checked = 0
-    for endpoint, method, url in route_samples(app):
+    for _endpoint, method, url in route_samples(app):
         if method not in ("POST", "PUT", "PATCH", "DELETE"):
             continue
         response = web.open(url, method=method, data={"email": "owner@example.test", "password": "x" * 20})
@@ -129,7 +146,10 @@ def test_csrf_token_from_the_page_works(make_app, owner):
     web = app.test_client()
     page = web.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = web.post("/login", data={"email": "owner@example.test", "password": "lantern-orchard-velvet", "csrf_token": token})
+    response = web.post(
+        "/login",
+        data={"email": "owner@example.test", "password": "lantern-orchard-velvet", "csrf_token": token},
+    )
     assert response.status_code == 302
 
 
@@ -139,7 +159,10 @@ def test_token_of_another_session_is_refused(make_app, owner):
     page = one.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     two.get("/login")
-    response = two.post("/login", data={"email": "owner@example.test", "password": "lantern-orchard-velvet", "csrf_token": token})
+    response = two.post(
+        "/login",
+        data={"email": "owner@example.test", "password": "lantern-orchard-velvet", "csrf_token": token},
+    )
     assert response.status_code == 400
 
 
@@ -154,7 +177,13 @@ def assert_security_headers(response, cacheable=False):
     for name, value in EXPECTED_HEADERS.items():
         assert response.headers.get(name) == value, name
     csp = response.headers["Content-Security-Policy"]
-    for part in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"):
+    for part in (
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ):
         assert part in csp
     assert "unsafe-inline" not in csp
     if not cacheable:

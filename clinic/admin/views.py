@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import audit
 from ..access import get_scoped_or_404, roles_required, scoped
@@ -21,7 +20,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def users():
     staff = db.session.scalars(scoped(User).order_by(User.active.desc(), User.name)).all()
     return render_template(
-        "admin/users.html", staff=staff, role_form=RoleForm(), active_form=ActiveForm(), new_form=NewUserForm()
+        "admin/users.html",
+        staff=staff,
+        role_form=RoleForm(),
+        active_form=ActiveForm(),
+        new_form=NewUserForm(),
     )
 
 

@@ -50,7 +50,9 @@ def spend_verify_time(password: str) -> None:
     """Verify against a dummy hash so an unknown email takes as long as a wrong password."""
     config = current_app.config
     verify_password(
-        _dummy_hash(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]),
+        _dummy_hash(
+            config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST_KIB"], config["ARGON2_PARALLELISM"]
+        ),
         password,
     )
 

@@ -12,8 +12,16 @@ from ..extensions import db
 from ..models import Client, Visit
 
 EDITABLE = (
-    "first_name", "last_name", "preferred_name", "date_of_birth", "phone", "email", "address",
-    "emergency_contact", "referral_source", "notes",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "phone",
+    "email",
+    "address",
+    "emergency_contact",
+    "referral_source",
+    "notes",
 )
 
 
@@ -74,7 +82,10 @@ class ClientRow:
 def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
     """Clients of a clinic matching `text` by name prefix, phone digits or email prefix."""
     last_visit = (
-        select(func.max(Visit.visit_date)).where(Visit.client_id == Client.id).correlate(Client).scalar_subquery()
+        select(func.max(Visit.visit_date))
+        .where(Visit.client_id == Client.id)
+        .correlate(Client)
+        .scalar_subquery()
     )
     query = select(Client, last_visit.label("last_visit")).where(Client.clinic_id == clinic_id)
     query = query.where(Client.archived_at.is_not(None) if archived else Client.archived_at.is_(None))
@@ -97,5 +108,7 @@ def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
 def search(clinic_id: int, text: str, page: int, archived: bool = False) -> tuple[list[ClientRow], bool]:
     size = current_app.config["PAGE_SIZE"]
     page = max(page, 1)
-    rows = db.session.execute(search_query(clinic_id, text, archived).limit(size + 1).offset((page - 1) * size)).all()
+    rows = db.session.execute(
+        search_query(clinic_id, text, archived).limit(size + 1).offset((page - 1) * size)
+    ).all()
     return [ClientRow(row[0], row[1]) for row in rows[:size]], len(rows) > size

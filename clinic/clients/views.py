@@ -90,8 +90,15 @@ def unarchive(client_id: int):
 def _set_archived(client_id: int, archived: bool):
     client = get_scoped_or_404(Client, client_id)
     services.set_archived(client, archived)
-    audit.record("client.archive" if archived else "client.unarchive", object_type="client",
-                 object_id=client.id, client_id=client.id)
+    audit.record(
+        "client.archive" if archived else "client.unarchive",
+        object_type="client",
+        object_id=client.id,
+        client_id=client.id,
+    )
     db.session.commit()
-    flash("Client archived: the record is kept and can be restored." if archived else "Client restored.", "success")
+    flash(
+        "Client archived: the record is kept and can be restored." if archived else "Client restored.",
+        "success",
+    )
     return redirect(url_for("clients.detail", client_id=client.id))

@@ -16,8 +16,18 @@ class Client(db.Model):
     __tablename__ = "client"
     __table_args__ = (
         # Prefix search by name (lower-cased keys; text_pattern_ops lets PostgreSQL use LIKE 'x%').
-        Index("ix_client_clinic_id_name_key", "clinic_id", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
-        Index("ix_client_clinic_id_last_key", "clinic_id", "last_key", postgresql_ops={"last_key": "text_pattern_ops"}),
+        Index(
+            "ix_client_clinic_id_name_key",
+            "clinic_id",
+            "name_key",
+            postgresql_ops={"name_key": "text_pattern_ops"},
+        ),
+        Index(
+            "ix_client_clinic_id_last_key",
+            "clinic_id",
+            "last_key",
+            postgresql_ops={"last_key": "text_pattern_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

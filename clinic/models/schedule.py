@@ -19,7 +19,9 @@ class Service(db.Model):
     """What a client books: a name and a duration (30, 60, 90 minutes)."""
 
     __tablename__ = "service"
-    __table_args__ = (CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480", name="duration_sane"),)
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0 AND duration_minutes <= 480", name="duration_sane"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
@@ -53,7 +55,9 @@ class Appointment(db.Model):
     __tablename__ = "appointment"
     __table_args__ = (
         CheckConstraint("start_at < end_at", name="start_before_end"),
-        CheckConstraint("status IN ('booked', 'arrived', 'completed', 'cancelled', 'no_show')", name="status_known"),
+        CheckConstraint(
+            "status IN ('booked', 'arrived', 'completed', 'cancelled', 'no_show')", name="status_known"
+        ),
         Index("ix_appointment_clinic_id_start_at", "clinic_id", "start_at"),
         Index("ix_appointment_therapist_id_start_at", "therapist_id", "start_at"),
         Index("ix_appointment_client_id_start_at", "client_id", "start_at"),

@@ -13,24 +13,40 @@ from .signing import content_hash
 
 # (muscle, side, region, view, technique, plan technique at region): typical presentations
 PATTERNS = (
-    (("upper_trapezius", "right", "shoulder_r", "back", "hand_pressure"),
-     ("levator_scapulae", "right", "neck_posterior", "back", "hand_pressure"),
-     ("infraspinatus", "right", "upper_back", "back", "massage_ball")),
-    (("quadratus_lumborum", "left", "lower_back", "back", "hand_pressure"),
-     ("gluteus_medius", "left", "gluteal_l", "back", "massage_ball"),
-     ("piriformis", "left", "gluteal_l", "back", "hand_pressure")),
-    (("gastrocnemius", "right", "calf_r", "back", "foam_roller"),
-     ("soleus", "right", "calf_r", "back", "hand_pressure"),
-     ("tibialis_anterior", "right", "shin_r", "front", "massage")),
-    (("masseter", "left", "jaw_l", "front", "hand_pressure"),
-     ("temporalis", "left", "head", "front", "hand_pressure"),
-     ("sternocleidomastoid", "left", "neck_anterior", "front", "stretching")),
+    (
+        ("upper_trapezius", "right", "shoulder_r", "back", "hand_pressure"),
+        ("levator_scapulae", "right", "neck_posterior", "back", "hand_pressure"),
+        ("infraspinatus", "right", "upper_back", "back", "massage_ball"),
+    ),
+    (
+        ("quadratus_lumborum", "left", "lower_back", "back", "hand_pressure"),
+        ("gluteus_medius", "left", "gluteal_l", "back", "massage_ball"),
+        ("piriformis", "left", "gluteal_l", "back", "hand_pressure"),
+    ),
+    (
+        ("gastrocnemius", "right", "calf_r", "back", "foam_roller"),
+        ("soleus", "right", "calf_r", "back", "hand_pressure"),
+        ("tibialis_anterior", "right", "shin_r", "front", "massage"),
+    ),
+    (
+        ("masseter", "left", "jaw_l", "front", "hand_pressure"),
+        ("temporalis", "left", "head", "front", "hand_pressure"),
+        ("sternocleidomastoid", "left", "neck_anterior", "front", "stretching"),
+    ),
 )
 SOAP = (
-    ("Stiff and sore after a long week at the desk; {pain}/10 at worst.", "Taut bands palpated; active points reproduce the familiar pain.",
-     "Myofascial pain, responding to treatment.", "Continue; home stretches twice daily."),
-    ("Better since last time; still aches by the evening ({pain}/10).", "Fewer active points; range improved.",
-     "Improving.", "Keep to the plan; review at the fourth session."),
+    (
+        "Stiff and sore after a long week at the desk; {pain}/10 at worst.",
+        "Taut bands palpated; active points reproduce the familiar pain.",
+        "Myofascial pain, responding to treatment.",
+        "Continue; home stretches twice daily.",
+    ),
+    (
+        "Better since last time; still aches by the evening ({pain}/10).",
+        "Fewer active points; range improved.",
+        "Improving.",
+        "Keep to the plan; review at the fourth session.",
+    ),
 )
 
 
@@ -51,10 +67,12 @@ def demo_visits(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dic
     """DEMO_STEPS entry: 1 to 6 weekly visits for four clients in five; one unsigned note left to finish."""
     from ..intake.services import clinic_today, current_record
 
-    rng = random.Random(11)
+    rng = random.Random(11)  # noqa: S311
     therapists = staff.get("therapist") or staff["owner"]
     today = clinic_today(clinic)
-    clients = db.session.scalars(select(Client).where(Client.clinic_id == clinic.id).order_by(Client.id)).all()
+    clients = db.session.scalars(
+        select(Client).where(Client.clinic_id == clinic.id).order_by(Client.id)
+    ).all()
     made = 0
     for index, client in enumerate(clients):
         record = current_record(client.id)
@@ -71,14 +89,35 @@ def demo_visits(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dic
             points = []
             for muscle, side, region, view, technique in pattern[: rng.randint(2, 3)]:
                 x, y = _point_position(rng, view, region)
-                points.append({"muscle": muscle, "side": side, "region": region, "view": view, "x": x, "y": y,
-                               "kind": "active" if k < 2 else rng.choice(("active", "latent")), "taut_band": True,
-                               "twitch": rng.random() < 0.3, "referral": "", "technique": technique,
-                               "tool_detail": "lacrosse ball" if technique == "massage_ball" else "",
-                               "pressure": rng.randint(4, 7), "pressure_scale": "felt", "hold_seconds": 60,
-                               "repetitions": 2, "pain_before": min(pain + 1, 10), "pain_after": max(pain - 2, 0)})
-            visit = Visit(clinic_id=clinic.id, client=client, therapist_id=therapist.id, visit_date=day,
-                          health_record=record)
+                points.append(
+                    {
+                        "muscle": muscle,
+                        "side": side,
+                        "region": region,
+                        "view": view,
+                        "x": x,
+                        "y": y,
+                        "kind": "active" if k < 2 else rng.choice(("active", "latent")),
+                        "taut_band": True,
+                        "twitch": rng.random() < 0.3,
+                        "referral": "",
+                        "technique": technique,
+                        "tool_detail": "lacrosse ball" if technique == "massage_ball" else "",
+                        "pressure": rng.randint(4, 7),
+                        "pressure_scale": "felt",
+                        "hold_seconds": 60,
+                        "repetitions": 2,
+                        "pain_before": min(pain + 1, 10),
+                        "pain_after": max(pain - 2, 0),
+                    }
+                )
+            visit = Visit(
+                clinic_id=clinic.id,
+                client=client,
+                therapist_id=therapist.id,
+                visit_date=day,
+                health_record=record,
+            )
             db.session.add(visit)
             try:
                 screened = services.screen_plan(visit, [], points)

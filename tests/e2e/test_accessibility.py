@@ -15,7 +15,9 @@ def main_pages(live_app):
     from clinic.models import Client, Visit
 
     with live_app.app_context():
-        visit = db.session.scalars(select(Visit).where(Visit.signed_at.is_not(None)).order_by(Visit.id)).first()
+        visit = db.session.scalars(
+            select(Visit).where(Visit.signed_at.is_not(None)).order_by(Visit.id)
+        ).first()
         draft = db.session.scalars(select(Visit).where(Visit.signed_at.is_(None))).first()
         client_id = visit.client_id
         intake_client = db.session.scalar(select(Client.id).order_by(Client.id.desc()))
@@ -58,7 +60,9 @@ def test_no_serious_accessibility_violations(live_app, base_url, demo, context_f
         for violation in result["violations"]:
             if violation["impact"] in ("serious", "critical"):
                 targets = [node["target"] for node in violation["nodes"][:3]]
-                failures.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+                failures.append(
+                    f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} at {targets}"
+                )
     assert not failures, "\n".join(failures)
 
 

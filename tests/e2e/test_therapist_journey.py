@@ -58,7 +58,10 @@ def test_therapist_session_from_intake_to_aftercare(base_url, demo, page, tmp_pa
     results.nth(0).get_by_text("Contraindicated").wait_for()
     assert "surgery" in results.nth(0).inner_text().lower()
     results.nth(1).get_by_text("Modify").wait_for()
-    assert "blood thinner" in results.nth(1).inner_text().lower() or "anticoagulant" in results.nth(1).inner_text().lower()
+    assert (
+        "blood thinner" in results.nth(1).inner_text().lower()
+        or "anticoagulant" in results.nth(1).inner_text().lower()
+    )
 
     page.get_by_role("button", name="Start a visit with this plan").click()
     page.get_by_label("Anything changed since last time?").fill("Nothing new")
@@ -81,7 +84,10 @@ def test_therapist_session_from_intake_to_aftercare(base_url, demo, page, tmp_pa
         row.locator("input[name$='-pain_before']").fill("6")
         row.locator("input[name$='-pain_after']").fill("3")
     assert [rows.nth(i).locator("select[name$='-region']").input_value() for i in range(3)] == [
-        "shoulder_r", "upper_back", "neck_posterior"]
+        "shoulder_r",
+        "upper_back",
+        "neck_posterior",
+    ]
     page.get_by_label("Session pain before (0-10)").fill("6")
     page.get_by_label("Session pain after (0-10)").fill("3")
     screenshot(page, "visit-note")
