@@ -1,0 +1,296 @@
+"""Appointment pages: book (from a free slot or the button), view, reschedule, cancel, change status."""
+
+from datetime import date, time
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from .. import audit
+from ..access import get_scoped_or_404
+from ..database import utcnow
+from ..extensions import db
+from ..models import Appointment, Service
+from . import booking, picker
+from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale, as_id
+from .forms import BookingForm, CancelForm, RescheduleForm, StatusForm
+from .services import active_services, default_service
+from .views import bp
+
+STATUS_WORDS = {
+    "arrived": "Marked as arrived.",
+    "completed": "Marked as completed.",
+    "no_show": "Marked as a no-show.",
+    "cancelled": "Appointment cancelled.",
+}
+
+
+def _fill_choices(form, selected_service: int | None = None) -> None:
+    clinic_id = current_user.clinic_id
+    form.therapist.choices = [SelectChoice("", "Choose a therapist")] + [
+        SelectChoice(str(u.id), u.name) for u in booking.bookable_therapists(clinic_id)
+    ]
+    services = active_services(clinic_id)
+    if selected_service and all(s.id != selected_service for s in services):
+        services += [s for s in [db.session.get(Service, selected_service)] if s is not None]
+    form.service.choices = [SelectChoice(str(s.id), f"{s.name} ({s.duration_minutes} min)") for s in services]
+    if form.service.data is None and request.method == "GET":
+        chosen = default_service(services)
+        form.service.data = chosen.id if chosen else None
+
+
+def _query_defaults() -> dict:
+    args = request.args
+    data: dict = {}
+    for name in ("therapist", "client", "service"):
+        if as_id(args.get(name)) is not None:
+            data[name] = as_id(args.get(name))
+    try:
+        data["date"] = date.fromisoformat(args.get("date", "")[:10])
+    except ValueError:
+        data["date"] = utcnow().astimezone(current_user.clinic.tz).date()
+    if not booking.in_calendar(data["date"]):
+        data["date"] = utcnow().astimezone(current_user.clinic.tz).date()
+    try:
+        data["time"] = time.fromisoformat(args.get("time", "")[:5])
+    except ValueError:
+        pass
+    if "therapist" not in data and current_user.role == "therapist":
+        data["therapist"] = current_user.id
+    return data
+
+
+@bp.route("/appointments/new", methods=["GET", "POST"])
+def new():
+    clinic = current_user.clinic
+    form = BookingForm(data=_query_defaults() if request.method == "GET" else None)
+    _fill_choices(form)
+    search = request.args.get("q", "", type=str)[:100]
+    form.client.choices = picker.client_choices(clinic.id, search, form.client.data, utcnow())
+    state = {"outside": False, "nearest": None}
+    refs = _resolve(form, "therapist", "client", "service") if form.validate_on_submit() else None
+    if refs is not None:
+        try:
+            start = booking.local_start(form.date.data, form.time.data, clinic.tz)
+            appointment = booking.book(
+                clinic,
+                refs["therapist"],
+                refs["client"],
+                refs["service"],
+                start,
+                notes=form.notes.data or "",
+                outside_hours_ok=form.outside_hours_ok.data,
+                created_by=current_user,
+            )
+        except BookingError as error:
+            getattr(form, error.field or "date").errors.append(str(error))
+        except OutsideHours:
+            state["outside"] = True
+        except SlotTaken as taken:
+            state["nearest"] = taken.nearest
+        else:
+            audit.record(
+                "appointment.create",
+                object_type="appointment",
+                object_id=appointment.id,
+                client_id=appointment.client_id,
+            )
+            db.session.commit()
+            flash("Appointment booked.", "success")
+            return _to_calendar(appointment)
+    status = 200 if request.method == "GET" else (409 if state["nearest"] is not None else 400)
+    return render_template("schedule/book.html", form=form, search=search, **state), status
+
+
+def _resolve(form, *names: str) -> dict | None:
+    """The chosen therapist, client and service of this clinic; errors go next to their fields."""
+    getters = {
+        "therapist": booking.get_therapist,
+        "client": booking.get_client,
+        "service": booking.get_service,
+    }
+    found = {}
+    for name in names:
+        try:
+            found[name] = getters[name](current_user.clinic_id, form[name].data)
+        except NotInClinic:
+            abort(404)
+        except BookingError as error:
+            form[name].errors.append(str(error))
+    return found if len(found) == len(names) else None
+
+
+def _to_calendar(appointment: Appointment):
+    local = appointment.start_at.astimezone(current_user.clinic.tz)
+    return redirect(url_for("schedule.day", date=local.date().isoformat()) + f"#appt-{appointment.id}")
+
+
+@bp.get("/appointments/<int:appointment_id>")
+def appointment(appointment_id: int):
+    item = get_scoped_or_404(Appointment, appointment_id)
+    _audit_view(item)
+    page = render_template(
+        "schedule/appointment.html",
+        item=item,
+        cancel_form=CancelForm(),
+        status_form=StatusForm(),
+        transitions=booking.TRANSITIONS,
+    )
+    db.session.commit()
+    return page
+
+
+def _audit_view(item: Appointment) -> None:
+    """Who looked at which client's appointment (the page shows their name and phone)."""
+    audit.record("appointment.view", object_type="appointment", object_id=item.id, client_id=item.client_id)
+
+
+@bp.route("/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
+def reschedule(appointment_id: int):
+    item = get_scoped_or_404(Appointment, appointment_id)
+    clinic = current_user.clinic
+    if item.status != "booked":
+        flash("Only a booked appointment can be moved.", "error")
+        return redirect(url_for("schedule.appointment", appointment_id=item.id)), 303
+    local = item.start_at.astimezone(clinic.tz)
+    form = RescheduleForm(
+        data={
+            "therapist": item.therapist_id,
+            "service": item.service_id,
+            "date": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "version": item.version,
+        }
+        if request.method == "GET"
+        else None
+    )
+    _fill_choices(form, selected_service=item.service_id)
+    state = {"outside": False, "nearest": None, "stale": False}
+    # the appointment's own service stays allowed even if it was deactivated since
+    keep_service = form.service.data == item.service_id
+    refs = (
+        _resolve(form, *(("therapist",) if keep_service else ("therapist", "service")))
+        if form.validate_on_submit()
+        else None
+    )
+    if refs is not None:
+        try:
+            start = booking.local_start(form.date.data, form.time.data, clinic.tz)
+            booking.reschedule(
+                clinic,
+                item,
+                refs["therapist"],
+                refs.get("service", item.service),
+                start,
+                seen_version=_version(form),
+                outside_hours_ok=form.outside_hours_ok.data,
+            )
+        except BookingError as error:
+            getattr(form, error.field or "date").errors.append(str(error))
+        except OutsideHours:
+            state["outside"] = True
+        except SlotTaken as taken:
+            state["nearest"] = taken.nearest
+        except Stale:
+            state["stale"] = True
+        else:
+            audit.record(
+                "appointment.reschedule",
+                object_type="appointment",
+                object_id=item.id,
+                client_id=item.client_id,
+            )
+            db.session.commit()
+            flash("Appointment moved.", "success")
+            return _to_calendar(item)
+        db.session.rollback()
+        item = get_scoped_or_404(Appointment, appointment_id)
+        if state["stale"]:
+            form.version.data = item.version  # sending again applies the change to what is there now
+    status = (
+        200 if request.method == "GET" else (409 if state["nearest"] is not None or state["stale"] else 400)
+    )
+    if request.method == "GET":
+        _audit_view(item)
+    page = render_template("schedule/reschedule.html", form=form, item=item, **state)
+    db.session.commit()
+    return page, status
+
+
+def _version(form) -> int | None:
+    try:
+        return int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+def cancel(appointment_id: int):
+    item = get_scoped_or_404(Appointment, appointment_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "schedule/appointment.html",
+            item=item,
+            cancel_form=form,
+            status_form=StatusForm(),
+            transitions=booking.TRANSITIONS,
+        ), 400
+    return _change_status(item, "cancelled", _version(form), form.reason.data, form)
+
+
+@bp.post("/appointments/<int:appointment_id>/status")
+def set_status(appointment_id: int):
+    """Arrived, completed or no-show (the button's value); cancelling has its own form with a reason."""
+    item = get_scoped_or_404(Appointment, appointment_id)
+    form = StatusForm()
+    status = request.form.get("status", "")
+    if not form.validate_on_submit() or status not in ("arrived", "completed", "no_show"):
+        abort(400)
+    return _change_status(item, status, _version(form), "", None)
+
+
+def _change_status(item: Appointment, status: str, version: int | None, reason: str, cancel_form):
+    try:
+        booking.set_status(item, status, seen_version=version, reason=reason)
+    except BookingError as error:
+        form = cancel_form or CancelForm()
+        form.reason.errors = [*form.reason.errors, str(error)]
+        return render_template(
+            "schedule/appointment.html",
+            item=item,
+            cancel_form=form,
+            status_form=StatusForm(),
+            transitions=booking.TRANSITIONS,
+        ), 400
+    except Stale:
+        db.session.rollback()
+        item = get_scoped_or_404(Appointment, item.id)
+        return render_template(
+            "schedule/appointment.html",
+            item=item,
+            cancel_form=CancelForm(),
+            status_form=StatusForm(),
+            transitions=booking.TRANSITIONS,
+            stale=True,
+        ), 409
+    audit.record(
+        booking.AUDIT_ACTIONS[status], object_type="appointment", object_id=item.id, client_id=item.client_id
+    )
+    db.session.commit()
+    flash(STATUS_WORDS[status], "success")
+    return redirect(
+        _local_path(request.form.get("next", "")) or url_for("schedule.appointment", appointment_id=item.id)
+    )
+
+
+def _local_path(value: str) -> str | None:
+    """`value` when it is a path on this site. Browsers drop tabs and newlines from URLs, so a path with any
+    control character or space is refused too ("/<tab>/evil.example" would become "//evil.example")."""
+    if not value.startswith("/") or value.startswith("//") or len(value) > 500:
+        return None
+    if any(ord(c) < 33 or ord(c) == 127 or c == "\\" for c in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None

@@ -1,0 +1,322 @@
+"""Booking, rescheduling and status changes. Services flush, never commit.
+
+The database has the last word on overlaps (PostgreSQL exclusion constraint, SQLite trigger): the check
+made here first only gives a friendlier answer; two requests racing for one slot both pass it, and the
+second insert is refused by the database and reported as SlotTaken, like the check would have.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..database import utcnow
+from ..extensions import db
+from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
+from ..rules.scheduling import local_instant, nearest_free_slots, within_hours
+from . import hours as opening
+
+STEP_MINUTES = 5  # the calendar's grid: starts and durations fall on it
+MAX_ID = 2**31 - 1
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+BOOKABLE_ROLES = ("therapist", "owner")
+# status -> the statuses it may be reached from; cancelled and no-show are final (book again instead)
+TRANSITIONS = {
+    "arrived": ("booked",),
+    "completed": ("booked", "arrived"),
+    "no_show": ("booked",),
+    "cancelled": ("booked", "arrived"),
+}
+AUDIT_ACTIONS = {
+    "arrived": "appointment.arrived",
+    "completed": "appointment.complete",
+    "no_show": "appointment.no_show",
+    "cancelled": "appointment.cancel",
+}
+
+
+_CONTROL = {c: None for c in range(32) if chr(c) not in "\t\n\r"} | {127: None}
+
+
+def clean_text(value: object) -> str:
+    """Typed text without control characters (PostgreSQL refuses NUL in text; none of them is ever meant)."""
+    return str(value or "").translate(_CONTROL)
+
+
+class BookingError(ValueError):
+    """Bad input: the message says what to fix, `field` which field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotInClinic(LookupError):
+    """An id that is not one of this clinic's records (missing, or another clinic's): a 404."""
+
+
+class OutsideHours(Exception):
+    """The time is outside opening or working hours and nobody confirmed booking it anyway."""
+
+
+class SlotTaken(Exception):
+    """The therapist is busy then; `nearest` holds the nearest free starts (UTC)."""
+
+    def __init__(self, nearest: list[datetime]) -> None:
+        super().__init__("slot taken")
+        self.nearest = nearest
+
+
+class Stale(Exception):
+    """Someone changed the appointment after this form was opened, or its status does not allow it."""
+
+
+def in_calendar(day: date) -> bool:
+    """Whether a date is one the calendar works with (far-off years would overflow date arithmetic)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def local_start(day: date, time_of_day: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall-clock start, refused unless it is on the 5-minute grid."""
+    if not in_calendar(day):
+        raise BookingError(f"Choose a date between {FIRST_DAY.year} and {LAST_DAY.year}.", "date")
+    if time_of_day.minute % STEP_MINUTES or time_of_day.second or time_of_day.microsecond:
+        raise BookingError(f"Start times go in steps of {STEP_MINUTES} minutes, e.g. 10:00 or 10:05.", "time")
+    return local_instant(day, time_of_day.replace(tzinfo=None), tz)
+
+
+def parse_start(value: object, tz: ZoneInfo) -> datetime:
+    """An ISO datetime: local wall time in the clinic's zone, or with an offset (then taken as given)."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise BookingError("Give the start as an ISO date and time, e.g. 2026-03-30T10:00.", "start")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise BookingError(
+            "Give the start as an ISO date and time, e.g. 2026-03-30T10:00.", "start"
+        ) from None
+    if not in_calendar(parsed.date()):  # before converting: year 1 or 9999 would overflow
+        raise BookingError(f"Choose a date between {FIRST_DAY.year} and {LAST_DAY.year}.", "start")
+    start = parsed.astimezone(UTC) if parsed.tzinfo else None
+    wall = start.astimezone(tz) if start else parsed
+    try:
+        local = local_start(wall.date(), wall.time(), tz)  # the same 5-minute grid as the form
+    except BookingError as error:
+        raise BookingError(str(error), "start") from None
+    return start or local
+
+
+def bookable_therapists(clinic_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.clinic_id == clinic_id, User.active.is_(True), User.role.in_(BOOKABLE_ROLES))
+            .order_by(User.role.desc(), User.name)  # therapists before owners
+        )
+    )
+
+
+def get_therapist(clinic_id: int, user_id: object) -> User:
+    user = _get(User, clinic_id, user_id, "therapist")
+    if user.role not in BOOKABLE_ROLES or not user.active:
+        raise BookingError("Choose a therapist who can be booked.", "therapist")
+    return user
+
+
+def get_client(clinic_id: int, client_id: object) -> Client:
+    client = _get(Client, clinic_id, client_id, "client")
+    if client.archived_at is not None:
+        raise BookingError("This client is archived: restore them before booking.", "client")
+    return client
+
+
+def get_service(clinic_id: int, service_id: object) -> Service:
+    service = _get(Service, clinic_id, service_id, "service")
+    if not service.active:
+        raise BookingError("This service is no longer offered: choose another.", "service")
+    return service
+
+
+def as_id(value: object) -> int | None:
+    """A record id from a form, a query string or JSON; None when it is not a whole number an id can be
+    (the columns are 32-bit on PostgreSQL: a bigger number must not reach the database as an error)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(value) if isinstance(value, int) else int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def _get(model, clinic_id: int, object_id: object, field: str):
+    if object_id is None or (isinstance(object_id, str) and not object_id.strip()):
+        raise BookingError(f"Choose a {field} from the list.", field)
+    if not isinstance(object_id, int) or isinstance(object_id, bool):
+        try:
+            int(str(object_id).strip())
+        except ValueError:
+            raise BookingError(f"Choose a {field} from the list.", field) from None
+    object_id = as_id(object_id)
+    if object_id is None:  # a number, but no record can have it
+        raise NotInClinic(field)
+    found = db.session.scalars(
+        select(model).where(model.clinic_id == clinic_id, model.id == object_id)
+    ).first()
+    if found is None:
+        raise NotInClinic(field)
+    return found
+
+
+def busy_intervals(therapist_id: int, start: datetime, end: datetime, exclude_id: int | None = None):
+    """The therapist's active appointments that reach into [start, end), as (start, end) pairs."""
+    query = select(Appointment.start_at, Appointment.end_at).where(
+        Appointment.therapist_id == therapist_id,
+        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.start_at < end,
+        Appointment.end_at > start,
+    )
+    if exclude_id is not None:
+        query = query.where(Appointment.id != exclude_id)
+    return [(s, e) for s, e in db.session.execute(query)]
+
+
+def nearest_free(
+    clinic: Clinic,
+    therapist_id: int,
+    start: datetime,
+    duration: timedelta,
+    exclude_id: int | None = None,
+    count: int = 3,
+) -> list[datetime]:
+    """The nearest free starts of this therapist within their hours, from now on."""
+    search_days = 14
+    window_start = start - timedelta(days=1)
+    busy = busy_intervals(therapist_id, window_start, start + timedelta(days=search_days + 2), exclude_id)
+    hours = opening.search_hours(opening.for_therapist(clinic.id, therapist_id))
+    return nearest_free_slots(
+        start, duration, busy, hours, clinic.tz, count=count, search_days=search_days, not_before=utcnow()
+    )
+
+
+def is_within_hours(clinic: Clinic, therapist_id: int, start: datetime, end: datetime) -> bool:
+    hours = opening.for_therapist(clinic.id, therapist_id)
+    return hours is None or within_hours(start, end, hours, clinic.tz)
+
+
+def book(
+    clinic: Clinic,
+    therapist: User,
+    client: Client,
+    service: Service,
+    start: datetime,
+    *,
+    notes: str = "",
+    outside_hours_ok: bool = False,
+    created_by: User | None = None,
+    source_visit_id: int | None = None,
+    check_hours: bool = True,
+) -> Appointment:
+    """A new booked appointment; OutsideHours, SlotTaken or BookingError when it cannot be."""
+    duration = timedelta(minutes=service.duration_minutes)
+    end = start + duration
+    if check_hours and not outside_hours_ok and not is_within_hours(clinic, therapist.id, start, end):
+        raise OutsideHours()
+    if busy_intervals(therapist.id, start, end):
+        raise SlotTaken(nearest_free(clinic, therapist.id, start, duration))
+    appointment = Appointment(
+        clinic_id=clinic.id,
+        therapist_id=therapist.id,
+        client_id=client.id,
+        service_id=service.id,
+        start_at=start,
+        end_at=end,
+        status="booked",
+        notes=clean_text(notes).strip(),
+        created_by_id=created_by.id if created_by else None,
+        source_visit_id=source_visit_id,
+    )
+    _guarded_flush(clinic, lambda: db.session.add(appointment), therapist.id, start, duration)
+    return appointment
+
+
+def reschedule(
+    clinic: Clinic,
+    appointment: Appointment,
+    therapist: User,
+    service: Service,
+    start: datetime,
+    *,
+    seen_version: int | None,
+    outside_hours_ok: bool = False,
+) -> None:
+    """Move an appointment (time, therapist, service); nothing changes when it cannot be moved."""
+    _check_version(appointment, seen_version)
+    if appointment.status != "booked":
+        raise Stale()
+    duration = timedelta(minutes=service.duration_minutes)
+    end = start + duration
+    if not outside_hours_ok and not is_within_hours(clinic, therapist.id, start, end):
+        raise OutsideHours()
+    if busy_intervals(therapist.id, start, end, exclude_id=appointment.id):
+        raise SlotTaken(nearest_free(clinic, therapist.id, start, duration, exclude_id=appointment.id))
+
+    def move():
+        appointment.therapist_id, appointment.service_id = therapist.id, service.id
+        appointment.start_at, appointment.end_at = start, end
+
+    _guarded_flush(clinic, move, therapist.id, start, duration, exclude_id=appointment.id)
+
+
+def set_status(appointment: Appointment, status: str, *, seen_version: int | None, reason: str = "") -> None:
+    """Arrived, completed, no-show or cancelled (with a reason); Stale when the status does not allow it."""
+    if status not in TRANSITIONS:
+        raise BookingError("Unknown status.", "status")
+    _check_version(appointment, seen_version)
+    if appointment.status not in TRANSITIONS[status]:
+        raise Stale()
+    if status == "cancelled":
+        reason = clean_text(reason).strip()
+        if not reason:
+            raise BookingError("Say why the appointment is cancelled.", "reason")
+        if len(reason) > 200:
+            raise BookingError("Keep the reason under 200 characters.", "reason")
+        appointment.cancel_reason = reason
+    appointment.status = status
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Stale() from None
+
+
+def _check_version(appointment: Appointment, seen_version: int | None) -> None:
+    if seen_version is not None and seen_version != appointment.version:
+        raise Stale()
+
+
+def _guarded_flush(
+    clinic: Clinic,
+    change,
+    therapist_id: int,
+    start: datetime,
+    duration: timedelta,
+    exclude_id: int | None = None,
+) -> None:
+    """Apply `change` and flush inside a savepoint, so a refusal leaves the outer transaction usable."""
+    try:
+        with db.session.begin_nested():
+            change()
+    except IntegrityError as error:
+        if not is_overlap(error):
+            raise
+        raise SlotTaken(nearest_free(clinic, therapist_id, start, duration, exclude_id=exclude_id)) from None
+    except StaleDataError:
+        raise Stale() from None
+
+
+def is_overlap(error: IntegrityError) -> bool:
+    """The database's double-booking refusal: SQLSTATE 23P01 (PostgreSQL) or the SQLite trigger's message."""
+    original = error.orig
+    return getattr(original, "sqlstate", None) == "23P01" or "slot_overlap" in str(original)

@@ -1,0 +1,74 @@
+"""Calendar panels on shared pages: today's schedule on the home page, appointments on the client page."""
+
+from datetime import datetime, time, timedelta
+
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
+
+from ..database import utcnow
+from ..extensions import db
+from ..models import ACTIVE_STATUSES, Appointment, Client
+from ..panels import add_panel
+
+UPCOMING = 5
+
+
+def _standing_alerts(client_ids, on):
+    """The screening feature's batch loader (two queries); clinical roles only, {} for anyone else."""
+    try:
+        from ..screening.alerts import alerts_for_clients
+    except ImportError:  # the screening feature is optional for the calendar
+        return {}
+    return alerts_for_clients(client_ids, on=on)
+
+
+def today_panel(**_context) -> dict:
+    """The current user's appointments today (time, client, service, status), with standing alerts."""
+    tz = current_user.clinic.tz
+    today = utcnow().astimezone(tz).date()
+    start = datetime.combine(today, time()).replace(tzinfo=tz)
+    rows = list(
+        db.session.scalars(
+            select(Appointment)
+            .join(Appointment.client)
+            .join(Appointment.service)
+            .options(contains_eager(Appointment.client), contains_eager(Appointment.service))
+            .where(
+                Appointment.clinic_id == current_user.clinic_id,
+                Appointment.therapist_id == current_user.id,
+                Appointment.start_at >= start,
+                Appointment.start_at < start + timedelta(days=1),
+                Appointment.status != "cancelled",
+            )
+            .order_by(Appointment.start_at)
+        ).unique()
+    )
+    alerts = _standing_alerts({a.client_id for a in rows}, today) if rows else {}
+    return {"rows": rows, "alerts": alerts, "today": today}
+
+
+def client_panel(client: Client, **_context) -> dict:
+    """The client's next appointments and a button to book one."""
+    now = utcnow()
+    upcoming = list(
+        db.session.scalars(
+            select(Appointment)
+            .join(Appointment.service)
+            .join(Appointment.therapist)
+            .options(contains_eager(Appointment.service), contains_eager(Appointment.therapist))
+            .where(
+                Appointment.clinic_id == client.clinic_id,
+                Appointment.client_id == client.id,
+                Appointment.status.in_(ACTIVE_STATUSES),
+                Appointment.end_at > now,
+            )
+            .order_by(Appointment.start_at)
+            .limit(UPCOMING)
+        ).unique()
+    )
+    return {"upcoming": upcoming, "client": client, "column": "side"}
+
+
+add_panel("home", "schedule/_home_today.html", ("therapist", "owner"), 10, today_panel)
+add_panel("client", "schedule/_client_panel.html", ("owner", "therapist", "frontdesk"), 5, client_panel)

@@ -1,0 +1,239 @@
+"""No double booking under real concurrency: 10 simultaneous POSTs of one slot at 2 gunicorn workers,
+then 10 simultaneous moves of different appointments into one slot.
+
+The test starts gunicorn itself on this test's database (the SQLite file, or the PostgreSQL test
+database when CLINIC_TEST_DATABASE_URL is set), logs in 10 sessions through the login form with CSRF
+on, releases 10 threads at a barrier, and expects exactly one success and nine 409s, and one row.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from http.client import HTTPConnection
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from clinic.extensions import db
+from clinic.models import Appointment
+from tests.conftest import PG_URL, TEST_PASSWORD
+from tests.test_schedule_support import add_appointment, add_client, csrf_token_from, local, set_up_calendar
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+THREADS = 10
+START_TIMEOUT = 15
+REQUEST_TIMEOUT = 15
+
+
+def free_port() -> int:
+    for port in range(5150, 5200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port in 5150-5199")
+
+
+class Browser:
+    """Just enough of a browser: one cookie jar, form posts, JSON posts."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            data = response.read()
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    self.cookies[name] = morsel.value
+            return response.status, data
+        finally:
+            connection.close()
+
+    def log_in(self, email: str) -> str:
+        status, page = self.request("GET", "/login")
+        token = csrf_token_from(page.decode())
+        form = f"email={email.replace('@', '%40')}&password={TEST_PASSWORD}&csrf_token={token}".encode()
+        status, _ = self.request(
+            "POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert status == 302, "login failed"
+        status, page = self.request("GET", "/calendar")
+        assert status == 200
+        return csrf_token_from(page.decode())
+
+
+@pytest.fixture
+def server(app, tmp_path):
+    """gunicorn with 2 sync workers on this test's database; stopped (and waited for) afterwards."""
+    port = free_port()
+    url = PG_URL or app.config["SQLALCHEMY_DATABASE_URI"]
+    env = {
+        **os.environ,
+        "CLINIC_INSTANCE_PATH": str(tmp_path / "gunicorn-instance"),
+        "CLINIC_SECRET_KEY": "concurrency-test-secret-key-0123456789-abcdef",
+        "DATABASE_URL": url,
+        # the same argon2 cost as the test users' hashes, so logging in does not rehash them
+        "CLINIC_ARGON2_TIME_COST": "1",
+        "CLINIC_ARGON2_MEMORY_COST_KIB": "8",
+        "CLINIC_ARGON2_PARALLELISM": "1",
+    }
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "-c",
+            "python:clinic.gunicorn_conf",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "clinic:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if Browser(port).request("GET", "/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()[-3000:])
+            time.sleep(0.1)
+        yield port, tmp_path / "gunicorn.log"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+
+
+def test_ten_simultaneous_bookings_of_one_slot_make_one_appointment(
+    app, factory, clinic_id, therapist, server
+):
+    port, log = server
+    services = set_up_calendar(app, clinic_id)
+    clients = [add_client(app, clinic_id, f"Client{i}", "Racer") for i in range(THREADS)]
+    desks = [factory.user(clinic_id, "frontdesk", f"desk{i}@example.test") for i in range(THREADS)]
+    browsers, tokens = [], []
+    for desk in desks:
+        browser = Browser(port)
+        tokens.append(browser.log_in(factory.email_of(desk)))
+        browsers.append(browser)
+
+    barrier = threading.Barrier(THREADS, timeout=REQUEST_TIMEOUT)
+    results: list[tuple[int, dict] | Exception] = [None] * THREADS  # type: ignore[list-item]
+
+    def book(i: int) -> None:
+        body = json.dumps(
+            {
+                "therapist_id": therapist,
+                "client_id": clients[i],
+                "service_id": services[60],
+                "start": "2030-06-03T10:00",
+            }
+        ).encode()
+        headers = {"Content-Type": "application/json", "X-CSRFToken": tokens[i]}
+        try:
+            barrier.wait()
+            status, data = browsers[i].request("POST", "/api/appointments", body, headers)
+            results[i] = (status, json.loads(data))
+        except Exception as error:  # reported below with the others
+            results[i] = error
+
+    threads = [threading.Thread(target=book, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT + 5)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, (errors, log.read_text()[-3000:])
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] + [409] * (THREADS - 1), (results, log.read_text()[-3000:])
+    for status, payload in results:
+        if status == 409:
+            # an hour before and an hour after are equally near: the earlier first
+            assert [slot["start"][11:16] for slot in payload["nearest_free"]] == ["09:00", "11:00", "11:15"]
+    with app.app_context():
+        rows = db.session.scalar(
+            select(func.count(Appointment.id)).where(Appointment.therapist_id == therapist)
+        )
+        db.session.remove()
+    assert rows == 1
+
+    # Round two, UPDATE instead of INSERT: ten appointments on other days, all moved to 14:00 at once
+    others = [
+        add_appointment(
+            app, clinic_id, therapist, clients[i], services[30], local(date(2030, 6, 4 + i), 9), minutes=30
+        )
+        for i in range(THREADS)
+    ]
+
+    def move(i: int) -> None:
+        form = urlencode(
+            {
+                "therapist": therapist,
+                "service": services[30],
+                "date": "2030-06-03",
+                "time": "14:00",
+                "version": "1",
+                "csrf_token": tokens[i],
+            }
+        ).encode()
+        try:
+            barrier.wait()
+            status, _ = browsers[i].request(
+                "POST",
+                f"/appointments/{others[i]}/reschedule",
+                form,
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            results[i] = (status, {})
+        except Exception as error:  # reported below with the others
+            results[i] = error
+
+    barrier.reset()
+    threads = [threading.Thread(target=move, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT + 5)
+    assert not any(thread.is_alive() for thread in threads), "a request hung"
+    statuses = sorted(r[0] if isinstance(r, tuple) else -1 for r in results)
+    assert statuses == [302] + [409] * (THREADS - 1), (results, log.read_text()[-3000:])
+    with app.app_context():
+        at_two = db.session.scalar(
+            select(func.count(Appointment.id)).where(
+                Appointment.therapist_id == therapist, Appointment.start_at == local(date(2030, 6, 3), 14)
+            )
+        )
+        db.session.remove()
+    assert at_two == 1
