@@ -371,3 +371,13 @@ def test_points_share_the_planned_reason_for_the_same_findings(app, web, login_a
     assert [(o["region"], o["reason"]) for o in overrides] == [
         ("shoulder_r", "broad pressure"), ("upper_back", "broad pressure"), ("knee_r", "broad pressure"),
     ]
+
+
+@freeze_time(TODAY)
+def test_a_tampered_version_field_is_a_bad_request(app, web, login_as, therapist, knee_client):
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    before = table_counts(app)
+    response = web.post(f"/visits/{visit_id}/edit", data=note_data(version="not-a-number"))
+    assert response.status_code == 400
+    assert table_counts(app) == before

@@ -46,6 +46,8 @@ def _audit(action: str, visit: Visit) -> None:
 def new(client_id: int):
     client = get_scoped_or_404(Client, client_id)
     form = NewVisitForm()
+    if request.method == "GET" and request.args.get("appointment_id"):
+        form.appointment_id.data = request.args["appointment_id"]  # from the appointment's page
     appointment = None
     if form.appointment_id.data:
         try:
@@ -104,6 +106,9 @@ def edit(visit_id: int):
         signing = "sign" in request.form
         try:
             seen = int(form.version.data) if form.version.data else None
+        except ValueError:
+            abort(400)
+        try:
             services.save_note(visit, current_user, form.data, seen, signing=signing)
             if signing:
                 services.sign(visit, current_user)

@@ -4,9 +4,12 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
+from sqlalchemy import func, select
 
 from clinic import bodymap
 from clinic.database import utcnow
+from clinic.extensions import db
+from clinic.models import Appointment, Client
 from tests.e2e.conftest import login, screenshot
 
 
@@ -18,7 +21,7 @@ def tap_region(page, view, region):
     svg.click(position={"x": x * box["width"] / 200, "y": y * box["height"] / 440})
 
 
-def test_therapist_session_from_intake_to_aftercare(base_url, demo, page, tmp_path):
+def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, page, tmp_path):
     login(page, base_url, "maya@demo.knotwork.test", demo)
     assert page.get_by_role("heading", name="Today").first.is_visible()  # today's schedule on the home page
 
@@ -94,6 +97,16 @@ def test_therapist_session_from_intake_to_aftercare(base_url, demo, page, tmp_pa
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Save and sign").click()
     page.get_by_text("the stored fingerprint matches the note").wait_for()
+
+    # the recommended follow-ups, booked in one step
+    page.get_by_role("link", name="Book follow-ups").click()
+    page.get_by_role("button", name="Book these follow-ups").click()
+    page.wait_for_url(lambda url: "follow-ups" not in url)
+    with live_app.app_context():
+        client = db.session.scalar(select(Client).where(Client.last_name == "Delgado"))
+        booked = db.session.scalar(select(func.count(Appointment.id)).where(Appointment.client_id == client.id))
+    assert booked >= 2
+    assert "/visits/" in page.url  # back on the note, where the sheet is printed
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Print aftercare sheet").click()
