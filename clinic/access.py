@@ -73,5 +73,11 @@ def get_scoped_or_404(model: type[Model], object_id: int) -> Model:
     """One record of the current clinic, or 404: another clinic's record does not exist for us."""
     obj = db.session.scalars(scoped(model).where(model.id == object_id)).first()  # type: ignore[attr-defined]
     if obj is None:
+        # A miss is either a wrong id or a probe of another clinic: both are recorded, both get 404.
+        from . import audit
+
+        db.session.rollback()
+        audit.record("access.denied", object_type=model.__tablename__, object_id=object_id, outcome="denied")
+        db.session.commit()
         abort(404)
     return obj

@@ -1,9 +1,11 @@
 """Error pages: a calm page for people, JSON for the API, never a stack trace."""
 
 import logging
+import traceback
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 logger = logging.getLogger("clinic.errors")
@@ -52,7 +54,18 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return _http(error)
-        logger.exception("unhandled error")
+        if isinstance(error, DBAPIError):
+            # The driver's message can quote the failing row ("DETAIL: Failing row contains ..."):
+            # log what failed and where, never the values.
+            orig = error.orig
+            logger.error(
+                "database error %s (SQLSTATE %s)\n%s",
+                type(orig).__name__,
+                getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", "?"),
+                "".join(traceback.format_tb(error.__traceback__)),
+            )
+        else:
+            logger.exception("unhandled error")
         from .extensions import db
 
         db.session.rollback()

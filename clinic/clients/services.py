@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..database import utcnow
 from ..extensions import db
@@ -65,7 +66,10 @@ def update_client(client: Client, data: dict, seen_version: int | None) -> None:
     if seen_version is not None and seen_version != client.version:
         raise EditConflict()
     apply_details(client, data)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:  # saved by someone else between our read and our write
+        raise EditConflict() from None
 
 
 def set_archived(client: Client, archived: bool) -> None:

@@ -73,8 +73,11 @@ def edit(client_id: int):
         db.session.commit()
         flash("Details saved.", "success")
         return redirect(url_for("clients.detail", client_id=client.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("clients/form.html", form=form, client=client), status
+    if request.method == "GET":
+        audit.record("client.edit_view", object_type="client", object_id=client.id, client_id=client.id)
+    page = render_template("clients/form.html", form=form, client=client)
+    db.session.commit()
+    return page, 400 if request.method == "POST" else 200
 
 
 @bp.post("/<int:client_id>/archive")

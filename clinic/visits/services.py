@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..database import utcnow
 from ..extensions import db
@@ -300,9 +301,12 @@ def save_note(visit: Visit, user: User, data: dict, seen_version: int | None, si
     visit.pain_before = data.get("pain_before")
     visit.pain_after = data.get("pain_after")
     _store_screening(visit, screened)
-    _replace_points(visit, points)
-    visit_frequency.refresh_recommendation(visit)
-    db.session.flush()
+    try:
+        _replace_points(visit, points)
+        visit_frequency.refresh_recommendation(visit)
+        db.session.flush()
+    except StaleDataError:  # saved in another window between our read and our write
+        raise EditConflict() from None
 
 
 def _replace_points(visit: Visit, points: list[dict]) -> None:

@@ -70,7 +70,11 @@ def new(client_id: int):
             db.session.commit()
             return redirect(url_for("visits.edit", visit_id=visit.id))
     status = 400 if request.method == "POST" and form.errors else 200
-    return render_template("visits/new.html", form=form, client=client), status
+    # the form shows the client's standing alerts: a view of clinical data
+    audit.record("visit.new_view", object_type="client", object_id=client.id, client_id=client.id)
+    page = render_template("visits/new.html", form=form, client=client)
+    db.session.commit()
+    return page, status
 
 
 @bp.get("/visits/<int:visit_id>")
