@@ -132,7 +132,9 @@ class Factory:
             db.session.commit()
             return clinic.id
 
-    def user(self, clinic_id: int, role: str = "therapist", email: str | None = None, name: str | None = None):
+    def user(
+        self, clinic_id: int, role: str = "therapist", email: str | None = None, name: str | None = None
+    ):
         from clinic.auth import services
         from clinic.models import Clinic
 
@@ -140,8 +142,11 @@ class Factory:
         with self.app.app_context():
             clinic = db.session.get(Clinic, clinic_id)
             user = services.create_user(
-                clinic, email or f"{role}{self._count}@example.test", name or f"Sam {role.title()} {self._count}",
-                role, TEST_PASSWORD,
+                clinic,
+                email or f"{role}{self._count}@example.test",
+                name or f"Sam {role.title()} {self._count}",
+                role,
+                TEST_PASSWORD,
             )
             db.session.commit()
             return user.id
@@ -202,7 +207,11 @@ def count_queries(app):
     statements: list[str] = []
 
     def _count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
+        if (
+            not statement.lstrip()
+            .upper()
+            .startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE"))
+        ):
             statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", _count)

@@ -344,12 +344,16 @@ def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_clie
 
 
 @freeze_time(TODAY)
-def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(app, web, login_as, therapist, knee_client):
+def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(
+    app, web, login_as, therapist, knee_client
+):
     login_as(therapist)
     page = web.get(f"/clients/{knee_client}").get_data(as_text=True)
     assert f'formaction="/clients/{knee_client}/visits/new"' in page
-    response = web.post(f"/clients/{knee_client}/visits/new",
-                        data={"plan-0-technique": "massage_gun", "plan-0-region": "knee_l"})
+    response = web.post(
+        f"/clients/{knee_client}/visits/new",
+        data={"plan-0-technique": "massage_gun", "plan-0-region": "knee_l"},
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert '<option selected value="massage_gun">' in body
@@ -362,14 +366,27 @@ def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(app, web, lo
 def test_points_share_the_planned_reason_for_the_same_findings(app, web, login_as, therapist, knee_client):
     login_as(therapist)
     visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
-    plan = [{"technique": "hand_pressure", "region": "shoulder_r", "decision": "proceed", "reason": "broad pressure"}]
-    points = [point(), point(region="upper_back", muscle="rhomboids"), point(region="knee_r", muscle="vastus_medialis")]
+    plan = [
+        {
+            "technique": "hand_pressure",
+            "region": "shoulder_r",
+            "decision": "proceed",
+            "reason": "broad pressure",
+        }
+    ]
+    points = [
+        point(),
+        point(region="upper_back", muscle="rhomboids"),
+        point(region="knee_r", muscle="vastus_medialis"),
+    ]
     response = web.post(f"/visits/{visit_id}/edit", data={**note_data(points, plan), "sign": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     with app.app_context():
         overrides = db.session.get(Visit, visit_id).overrides
     assert [(o["region"], o["reason"]) for o in overrides] == [
-        ("shoulder_r", "broad pressure"), ("upper_back", "broad pressure"), ("knee_r", "broad pressure"),
+        ("shoulder_r", "broad pressure"),
+        ("upper_back", "broad pressure"),
+        ("knee_r", "broad pressure"),
     ]
 
 

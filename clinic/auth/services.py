@@ -98,7 +98,9 @@ def create_clinic(name: str, timezone: str = "UTC") -> Clinic:
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AccountError(f"Unknown time zone {timezone!r} (use a name like Europe/London).", "timezone") from None
+        raise AccountError(
+            f"Unknown time zone {timezone!r} (use a name like Europe/London).", "timezone"
+        ) from None
     if db.session.scalar(select(Clinic.id).where(func.lower(Clinic.name) == name.lower())):
         raise AccountError(f"A clinic named {name!r} exists already.", field="name")
     clinic = Clinic(name=name, timezone=timezone, settings={})
@@ -120,7 +122,11 @@ def create_user(clinic: Clinic, email: str, name: str, role: str, password: str)
         raise AccountError("Someone already uses this email address.", field="email")
     check_new_password(password, email, name, clinic)
     user = User(
-        clinic_id=clinic.id, email=email, name=name, role=role, password_hash=passwords.hash_password(password)
+        clinic_id=clinic.id,
+        email=email,
+        name=name,
+        role=role,
+        password_hash=passwords.hash_password(password),
     )
     db.session.add(user)
     db.session.flush()

@@ -19,8 +19,12 @@ from tests.conftest import base_config
 
 CHROMIUM = os.environ.get("CLINIC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_DIR = ARTIFACTS / "axe"
@@ -128,8 +132,12 @@ def axe_source():
         if npm is None:
             _skip_or_fail("accessibility tests skipped: npm is not installed (needed for axe-core)")
         AXE_DIR.mkdir(parents=True, exist_ok=True)
-        result = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR),
-                                 "axe-core@4"], capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_DIR), "axe-core@4"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if result.returncode != 0 or not script.exists():
             _skip_or_fail(f"accessibility tests skipped: npm install axe-core failed: {result.stderr[-300:]}")
     return script.read_text()

@@ -51,7 +51,9 @@ def test_front_desk_books_reschedules_and_meets_a_conflict(live_app, base_url, d
 
     with live_app.app_context():
         booked = db.session.scalars(
-            select(Appointment).where(Appointment.start_at >= utcnow() + timedelta(days=30)).order_by(Appointment.id)
+            select(Appointment)
+            .where(Appointment.start_at >= utcnow() + timedelta(days=30))
+            .order_by(Appointment.id)
         ).all()
     assert len(booked) == 2 and booked[0].start_at != booked[1].start_at
 

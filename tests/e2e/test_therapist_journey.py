@@ -104,7 +104,9 @@ def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, pa
     page.wait_for_url(lambda url: "follow-ups" not in url)
     with live_app.app_context():
         client = db.session.scalar(select(Client).where(Client.last_name == "Delgado"))
-        booked = db.session.scalar(select(func.count(Appointment.id)).where(Appointment.client_id == client.id))
+        booked = db.session.scalar(
+            select(func.count(Appointment.id)).where(Appointment.client_id == client.id)
+        )
     assert booked >= 2
     assert "/visits/" in page.url  # back on the note, where the sheet is printed
 
