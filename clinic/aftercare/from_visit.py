@@ -90,7 +90,14 @@ def treated(visit: Visit) -> dict[str, list]:
         if group in REGION_GROUPS and not set(REGION_GROUPS[group]) & set(regions):
             regions.append(group)
     techniques = [p.technique for p in points] + [item.get("technique") for item in performed]
+    by_technique: dict[str, list[str]] = {}
+    for p in points:
+        if p.muscle in MUSCLES:
+            names = by_technique.setdefault(p.technique, [])
+            if MUSCLES[p.muscle].name not in names:
+                names.append(MUSCLES[p.muscle].name)
     return {
+        "muscles_by_technique": by_technique,
         "regions": list(dict.fromkeys(regions)),
         "muscles": list(dict.fromkeys(MUSCLES[p.muscle].name for p in points if p.muscle in MUSCLES)),
         "techniques": list(dict.fromkeys(t for t in techniques if t in TECHNIQUES)),

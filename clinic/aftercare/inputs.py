@@ -5,8 +5,8 @@ screening's condition codes (see wording.PRECAUTION_KEYS), so nothing else of a 
 can reach paper even if a caller passes more.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from clinic import bodymap
@@ -82,6 +82,9 @@ class AftercareInput:
     next_appointments: Sequence[NextAppointment] = ()
     frequency: FrequencyAdvice | None = None
     wording: w.Wording = w.DEFAULT_WORDING
+    # technique code -> the muscles it was used on, so self-care names only those; a technique
+    # missing here (a planned item with no point) falls back to every muscle treated.
+    muscles_by_technique: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def _text(value: object, name: str, required: bool = True) -> str:

@@ -22,12 +22,33 @@ from clinic.aftercare.inputs import (  # re-exported: callers build inputs from 
 from clinic.rules.vocabulary import NEEDLING, REGION_GROUPS, TECHNIQUES, region_label
 
 __all__ = [
-    "AftercareInput", "AftercareSheet", "AppointmentLine", "Bullet", "ClinicInfo", "FrequencyAdvice",
-    "NextAppointment", "Section", "TreatedPoint", "build_sheet", "format_date",
+    "AftercareInput",
+    "AftercareSheet",
+    "AppointmentLine",
+    "Bullet",
+    "ClinicInfo",
+    "FrequencyAdvice",
+    "NextAppointment",
+    "Section",
+    "TreatedPoint",
+    "build_sheet",
+    "format_date",
 ]
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -128,7 +149,9 @@ def _treated_section(data: AftercareInput, muscles: list[str]) -> Section:
     if muscles:
         bullets.append(Bullet(join_words(_lower_rest(muscles)), "Muscles"))
     if data.techniques:
-        labels = _lower_rest([TECHNIQUES[code] for code in _unique(data.techniques)])
+        labels = _lower_rest(
+            [w.CLIENT_TECHNIQUES.get(code, TECHNIQUES[code]) for code in _unique(data.techniques)]
+        )
         bullets.append(Bullet(join_words(labels), "Techniques"))
     intro = f"Your therapist today was {data.therapist_name.strip()}."
     if data.points:
@@ -137,11 +160,20 @@ def _treated_section(data: AftercareInput, muscles: list[str]) -> Section:
 
 
 def _self_care_section(data: AftercareInput, muscles: list[str]) -> Section:
-    muscle_words = join_words([_lower(m) for m in muscles]) or "treated muscles"
     heading = w.HEADINGS["self_care"]
+
+    def muscle_words(technique: str) -> str:
+        # Name only the muscles this tool was used on, when the note says so.
+        own = _unique([m.strip() for m in data.muscles_by_technique.get(technique, ())]) or muscles
+        return join_words([_lower(m) for m in own]) or "treated muscles"
+
     bullets = tuple(
-        Bullet(" ".join(_paragraphs(data.wording.text(key).replace(w.MUSCLES_PLACEHOLDER, muscle_words))),
-               lead)
+        Bullet(
+            " ".join(
+                _paragraphs(data.wording.text(key).replace(w.MUSCLES_PLACEHOLDER, muscle_words(technique)))
+            ),
+            lead,
+        )
         for technique, (lead, key) in w.SELF_CARE.items()
         if technique in data.techniques
     )

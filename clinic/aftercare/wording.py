@@ -73,6 +73,23 @@ _STANDARD_TEXTS = {
 EDITABLE_KEYS = frozenset(_STANDARD_TEXTS)
 
 # Self-care per technique code: (bold lead, text key). Techniques not listed get no home advice.
+# The techniques in the client's words (the vocabulary's labels are for therapists).
+CLIENT_TECHNIQUES = MappingProxyType(
+    {
+        "hand_pressure": "Steady hand pressure on tight spots",
+        "massage": "Massage",
+        "foam_roller": "Foam roller",
+        "massage_ball": "Massage ball",
+        "massage_gun": "Massage gun",
+        "leg_massager": "Leg compression sleeves",
+        "acupuncture": "Acupuncture",
+        "dry_needling": "Dry needling",
+        "stretching": "Stretching",
+        "heat": "Heat",
+        "cold": "Cold",
+    }
+)
+
 SELF_CARE = MappingProxyType(
     {
         "massage_ball": ("Massage ball against a wall", "self_care_massage_ball"),

@@ -394,3 +394,24 @@ def test_the_builder_is_pure(module):
              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
              and node.func.attr in {"today", "now", "utcnow"}]
     assert clock == []
+
+
+def test_self_care_names_only_the_muscles_each_tool_was_used_on():
+    from datetime import date
+
+    from clinic.aftercare.inputs import AftercareInput, ClinicInfo
+    from clinic.aftercare.sheet import build_sheet
+
+    sheet = build_sheet(AftercareInput(
+        clinic=ClinicInfo(name="Quay Clinic", address="1 Quay Road", phone="01632 960000"),
+        client_first_name="Ada", visit_date=date(2026, 11, 24), therapist_name="Maya Okafor",
+        muscles=("Upper trapezius", "Gastrocnemius"), techniques=("massage_ball", "foam_roller"),
+        muscles_by_technique={"massage_ball": ("Upper trapezius",), "foam_roller": ("Gastrocnemius",)},
+    ))
+    self_care = next(s for s in sheet.sections if s.key == "self_care")
+    ball = next(b.text for b in self_care.bullets if "wall" in b.lead.lower())
+    roller = next(b.text for b in self_care.bullets if "roller" in b.lead.lower())
+    assert "upper trapezius" in ball and "gastrocnemius" not in ball
+    assert "gastrocnemius" in roller and "upper trapezius" not in roller
+    treated = next(s for s in sheet.sections if s.key == "treated")
+    assert "ischemic" not in " ".join(b.text for b in treated.bullets)
