@@ -39,6 +39,9 @@ def configure_logging(app: Flask) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     logger.propagate = False
+    # Werkzeug's development server logs each request line with its query and any private token;
+    # the line above replaces it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     @app.before_request
     def _start_request():
