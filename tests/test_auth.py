@@ -191,3 +191,19 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, web, therap
     assert other.get("/").status_code == 302
     web.post("/logout")
     assert login(web, "theo@example.test", "a brand new long passphrase").status_code == 302
+
+
+def test_owner_sets_a_new_password_and_old_sessions_end(app, web, login_as, owner, therapist):
+    victim = app.test_client()
+    login(victim, "theo@example.test")
+    login_as(owner)
+    weak = web.post(f"/admin/users/{therapist}/password", data={"password": "password1234"})
+    assert weak.status_code == 400 and "too common" in weak.get_data(as_text=True)
+    assert (
+        web.post(f"/admin/users/{therapist}/password", data={"password": "copper-kettle-meadow"}).status_code
+        == 302
+    )
+    assert victim.get("/").status_code == 302
+    assert login(app.test_client(), "theo@example.test", "copper-kettle-meadow").status_code == 302
+    with app.app_context():
+        assert "user.password_set" in db.session.scalars(select(AuditEvent.action)).all()

@@ -20,6 +20,14 @@ class NewUserForm(FlaskForm):
     )
 
 
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=1024)],
+        description="At least 12 characters. Give it to them in person; their open sessions end now.",
+    )
+
+
 class RoleForm(FlaskForm):
     role = SelectField("Role", choices=ROLE_CHOICES, validators=[DataRequired()])
 

@@ -10,7 +10,7 @@ from ..access import get_scoped_or_404, roles_required, scoped
 from ..auth import services as accounts
 from ..extensions import db
 from ..models import AuditEvent, User
-from .forms import ActiveForm, NewUserForm, RoleForm
+from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -66,6 +66,25 @@ def set_role(user_id: int):
     db.session.commit()
     flash("Role changed.", "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required("owner")
+def set_password(user_id: int):
+    user = get_scoped_or_404(User, user_id)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password_by_owner(user, form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(str(error))
+            return render_template("admin/user_password.html", form=form, user=user), 400
+        audit.record("user.password_set", object_type="user", object_id=user.id)
+        db.session.commit()
+        flash("New password set; their open sessions have ended.", "success")
+        return redirect(url_for("admin.users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/user_password.html", form=form, user=user), status
 
 
 @bp.post("/users/<int:user_id>/deactivate")

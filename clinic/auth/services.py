@@ -89,6 +89,13 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record("password.change", object_type="user", object_id=user.id)
 
 
+def set_password_by_owner(user: User, new: str) -> None:
+    """An owner sets a new password for someone who forgot theirs; their sessions end."""
+    check_new_password(new, user.email, user.name, user.clinic)
+    user.password_hash = passwords.hash_password(new)
+    end_all_sessions(user)
+
+
 def create_clinic(name: str, timezone: str = "UTC") -> Clinic:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

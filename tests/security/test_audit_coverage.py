@@ -388,6 +388,7 @@ NOT_AUDITED = {
     "admin.users": "staff accounts, not clinical data",
     "admin.new_user": "staff accounts (user.create audited)",
     "admin.set_role": "staff accounts (user.role audited)",
+    "admin.set_password": "staff accounts (user.password_set audited; no clinical data)",
     "admin.activate": "staff accounts (user.activate audited)",
     "admin.deactivate": "staff accounts (user.deactivate audited)",
     "admin.audit_log": "the audit log itself (audit.view audited)",
