@@ -91,6 +91,8 @@ def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, pa
         "upper_back",
         "neck_posterior",
     ]
+    sides = [rows.nth(i).locator("select[name$='-side']").input_value() for i in range(3)]
+    assert sides == ["right", "midline", "midline"]  # the side follows the tapped region
     page.get_by_label("Session pain before (0-10)").fill("6")
     page.get_by_label("Session pain after (0-10)").fill("3")
     screenshot(page, "visit-note")

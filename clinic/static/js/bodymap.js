@@ -171,6 +171,11 @@ function setup(root) {
       const input = field(row, key);
       if (input) input.value = value;
     }
+    // The side follows the tapped region (client's own left/right); unpaired regions are midline.
+    const side = field(row, "side");
+    if (side && values.region) {
+      side.value = values.region.endsWith("_l") ? "left" : values.region.endsWith("_r") ? "right" : "midline";
+    }
     body.append(row);
     draw();
     const first = row.querySelector("[data-bodymap-focus]") ||
