@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
 from ..rules.vocabulary import REGION_GROUPS
 from . import frequency as visit_frequency
+from .signing import POINT_FIELDS as SIGNED_POINT_FIELDS
 from .signing import content_hash
 
 NOTE_TEXT_FIELDS = (
@@ -24,26 +25,8 @@ NOTE_TEXT_FIELDS = (
     "aftercare_given",
     "notes",
 )
-POINT_FIELDS = (
-    "muscle",
-    "side",
-    "region",
-    "view",
-    "x",
-    "y",
-    "kind",
-    "taut_band",
-    "twitch",
-    "referral",
-    "technique",
-    "tool_detail",
-    "pressure",
-    "pressure_scale",
-    "hold_seconds",
-    "repetitions",
-    "pain_before",
-    "pain_after",
-)
+# What a point records, apart from its number (given by its place in the list).
+POINT_FIELDS = tuple(name for name in SIGNED_POINT_FIELDS if name != "number")
 
 
 class NoteLocked(Exception):
