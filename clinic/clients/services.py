@@ -1,11 +1,12 @@
 """Client operations: search, create, update with conflict detection, archive. Services flush."""
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..database import utcnow
@@ -83,6 +84,19 @@ class ClientRow:
     last_visit: date | None
 
 
+def _starts_with(column, text: str, sqlite: bool):
+    """`column` starts with `text` (both lower-cased), in a form the (clinic_id, column) index serves.
+
+    PostgreSQL: LIKE 'text%' on its text_pattern_ops index. SQLite's LIKE is case-insensitive, so it
+    cannot use a BINARY index; a range can, and is exact here: BINARY compares UTF-8 bytes, which
+    orders like code points, so 'al' <= key < 'am' holds for exactly the keys that start with 'al'.
+    """
+    upper = text[:-1] + chr(ord(text[-1]) + 1) if ord(text[-1]) < sys.maxunicode else None
+    if sqlite and upper is not None:
+        return and_(column >= text, column < upper)
+    return column.like(_escape_like(text) + "%", escape="\\")
+
+
 def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
     """Clients of a clinic matching `text` by name prefix, phone digits or email prefix."""
     last_visit = (
@@ -94,19 +108,25 @@ def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
     query = select(Client, last_visit.label("last_visit")).where(Client.clinic_id == clinic_id)
     query = query.where(Client.archived_at.is_not(None) if archived else Client.archived_at.is_(None))
     text = text.strip().lower()
+    order = Client.last_key
     if text:
-        prefix = _escape_like(text) + "%"
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
         conditions = [
-            Client.name_key.like(prefix, escape="\\"),
-            Client.last_key.like(prefix, escape="\\"),
+            _starts_with(Client.name_key, text, sqlite),
+            _starts_with(Client.last_key, text, sqlite),
         ]
         if "@" in text:
-            conditions.append(Client.email.like(prefix, escape="\\"))
+            conditions.append(Client.email.like(_escape_like(text) + "%", escape="\\"))
         digits = _digits(text)
         if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 2:
             conditions.append(Client.phone_digits.like("%" + digits + "%"))
         query = query.where(or_(*conditions))
-    return query.order_by(Client.last_key, Client.name_key, Client.id)
+        if sqlite:
+            # Without statistics SQLite walks the whole last-name index in order and tests every row
+            # (20 ms for 20,000 clients when few match); sorting an expression makes it search both
+            # name indexes for the matches instead and sort only those (under 1 ms to 5 ms).
+            order = Client.last_key.concat("")
+    return query.order_by(order, Client.name_key, Client.id)
 
 
 def search(clinic_id: int, text: str, page: int, archived: bool = False) -> tuple[list[ClientRow], bool]:

@@ -23,8 +23,10 @@ def index():
     archived = request.args.get("archived") == "1"
     rows, more = services.search(current_user.clinic_id, text, page, archived)
     audit.record("client.list", object_type="client")
+    # Render, then commit: committing first would expire the 50 clients and reload each one.
+    html = render_template("clients/list.html", rows=rows, q=text, page=page, more=more, archived=archived)
     db.session.commit()
-    return render_template("clients/list.html", rows=rows, q=text, page=page, more=more, archived=archived)
+    return html
 
 
 @bp.route("/new", methods=["GET", "POST"])

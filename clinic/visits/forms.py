@@ -18,6 +18,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..rules.muscles import MUSCLES, referral_for
 from ..rules.vocabulary import REGION_GROUP_LABELS, REGIONS, TECHNIQUES
+from .widgets import FixedChoicesSelect
 
 
 def _choices(mapping, blank: str | None = None) -> list[SelectChoice]:
@@ -52,8 +53,12 @@ def _required_choice(form, field):
 class PlanItemForm(Form):
     """One technique at one region. A row left empty is ignored; a half-filled row is an error."""
 
-    technique = SelectField("Technique", choices=TECHNIQUE_CHOICES, default="")
-    region = SelectField("Region", choices=PLAN_REGION_CHOICES, default="")
+    technique = SelectField(
+        "Technique", choices=TECHNIQUE_CHOICES, default="", widget=FixedChoicesSelect(TECHNIQUE_CHOICES)
+    )
+    region = SelectField(
+        "Region", choices=PLAN_REGION_CHOICES, default="", widget=FixedChoicesSelect(PLAN_REGION_CHOICES)
+    )
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="proceed")
     reason = StringField("Reason to go ahead", validators=[Optional(), Length(max=300)])
 
@@ -63,9 +68,19 @@ class PlanItemForm(Form):
 
 
 class PointForm(Form):
-    muscle = SelectField("Muscle", choices=MUSCLE_CHOICES, validators=[_required_choice])
+    muscle = SelectField(
+        "Muscle",
+        choices=MUSCLE_CHOICES,
+        validators=[_required_choice],
+        widget=FixedChoicesSelect(MUSCLE_CHOICES),
+    )
     side = SelectField("Side", choices=SIDE_CHOICES, default="right")
-    region = SelectField("Region", choices=REGION_CHOICES, validators=[_required_choice])
+    region = SelectField(
+        "Region",
+        choices=REGION_CHOICES,
+        validators=[_required_choice],
+        widget=FixedChoicesSelect(REGION_CHOICES),
+    )
     view = HiddenField("View")
     x = FloatField("x", validators=[Optional(), NumberRange(0, 200)])
     y = FloatField("y", validators=[Optional(), NumberRange(0, 440)])
@@ -73,7 +88,12 @@ class PointForm(Form):
     taut_band = BooleanField("Taut band")
     twitch = BooleanField("Local twitch")
     referral = StringField("Referral felt", validators=[Optional(), Length(max=200)])
-    technique = SelectField("Technique", choices=TECHNIQUE_CHOICES, validators=[_required_choice])
+    technique = SelectField(
+        "Technique",
+        choices=TECHNIQUE_CHOICES,
+        validators=[_required_choice],
+        widget=FixedChoicesSelect(TECHNIQUE_CHOICES),
+    )
     tool_detail = StringField(
         "Tool details",
         validators=[Optional(), Length(max=120)],

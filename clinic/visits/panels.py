@@ -1,6 +1,7 @@
 """Visit panels on the client page and the home page, each loaded with a fixed number of queries."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..database import utcnow
 from ..extensions import db
-from ..models import Client, Visit
+from ..models import Client, TriggerPoint, User, Visit
 from ..panels import add_panel
 from ..rules.vocabulary import region_label
 from . import charts
@@ -16,27 +17,65 @@ from . import charts
 CLINICAL = ("owner", "therapist")
 
 
+class Therapist(NamedTuple):
+    name: str
+
+
+class VisitSummary(NamedTuple):
+    """What the history table shows of a visit (the rows of the page, not whole notes)."""
+
+    id: int
+    visit_date: date
+    pain_before: int | None
+    pain_after: int | None
+    is_signed: bool
+    therapist: Therapist
+
+
 def client_visits(client: Client) -> dict:
-    """The client's visit history with regions and verdicts: two queries, whatever the count."""
-    visits = db.session.scalars(
-        select(Visit)
-        .where(Visit.clinic_id == client.clinic_id, Visit.client_id == client.id)
-        .options(selectinload(Visit.points), selectinload(Visit.therapist))
-        .order_by(Visit.visit_date.desc(), Visit.id.desc())
-    ).all()
-    rows = []
-    for visit in visits:
-        regions = sorted({p.region for p in visit.points}, key=region_label)
-        rows.append(
-            {
-                "visit": visit,
-                "regions": [region_label(r) for r in regions],
-                "verdict": (visit.screening or {}).get("verdict"),
-            }
+    """The client's visit history with regions and verdicts: one query, whatever the count.
+
+    Only the columns the table and charts show: loading whole notes (SOAP text, the plan, the
+    screening and frequency snapshots as JSON) for a regular's hundred visits took most of the page.
+    """
+    visits: dict[int, VisitSummary] = {}
+    points: dict[int, list[tuple[str, int | None]]] = {}
+    verdicts: dict[int, str | None] = {}
+    rows = db.session.execute(
+        select(
+            Visit.id,
+            Visit.visit_date,
+            Visit.pain_before,
+            Visit.pain_after,
+            Visit.signed_at,
+            User.name,
+            Visit.screening["verdict"].as_string(),
+            TriggerPoint.region,
+            TriggerPoint.pain_before,
         )
-    session = charts.session_chart([(v.visit_date, v.pain_before, v.pain_after) for v in reversed(visits)])
-    regions = charts.region_chart([(v.visit_date, p.region, p.pain_before) for v in visits for p in v.points])
-    return {"rows": rows, "session_chart": session, "region_chart": regions}
+        .join(User, User.id == Visit.therapist_id)
+        .outerjoin(TriggerPoint, TriggerPoint.visit_id == Visit.id)
+        .where(Visit.clinic_id == client.clinic_id, Visit.client_id == client.id)
+        .order_by(Visit.visit_date.desc(), Visit.id.desc(), TriggerPoint.number)
+    )
+    for id_, day, before, after, signed_at, name, verdict, region, point_pain in rows:
+        if id_ not in visits:
+            visits[id_] = VisitSummary(id_, day, before, after, signed_at is not None, Therapist(name))
+            verdicts[id_] = verdict
+        if region is not None:
+            points.setdefault(id_, []).append((region, point_pain))
+    history = list(visits.values())
+    table = []
+    for visit in history:
+        regions = sorted({region for region, _ in points.get(visit.id, ())}, key=region_label)
+        table.append(
+            {"visit": visit, "regions": [region_label(r) for r in regions], "verdict": verdicts[visit.id]}
+        )
+    session = charts.session_chart([(v.visit_date, v.pain_before, v.pain_after) for v in reversed(history)])
+    regions = charts.region_chart(
+        [(v.visit_date, region, pain) for v in history for region, pain in points.get(v.id, ())]
+    )
+    return {"rows": table, "session_chart": session, "region_chart": regions}
 
 
 def unsigned_notes() -> dict | None:

@@ -82,8 +82,8 @@ def new(client_id: int):
 def detail(visit_id: int):
     visit = _visit_or_404(visit_id)
     _audit("visit.view", visit)
-    db.session.commit()
-    return render_template(
+    # Render, then commit: committing first would expire the note and load it again.
+    page = render_template(
         "visits/detail.html",
         visit=visit,
         hash_ok=hash_matches(visit) if visit.is_signed else None,
@@ -91,6 +91,8 @@ def detail(visit_id: int):
         previous=services.previous_visit(visit),
         frequency_form=_frequency_form(visit),
     )
+    db.session.commit()
+    return page
 
 
 @bp.route("/visits/<int:visit_id>/edit", methods=["GET", "POST"])
@@ -133,8 +135,9 @@ def edit(visit_id: int):
     else:
         return _render_edit(form, visit), 400
     _audit("visit.edit_view", visit)
+    page = _render_edit(form, visit)
     db.session.commit()
-    return _render_edit(form, visit)
+    return page
 
 
 def _fill_lists(form: NoteForm, visit: Visit) -> None:

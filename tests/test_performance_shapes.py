@@ -1,0 +1,73 @@
+"""Query and rendering shapes that keep pages fast with 20,000 clients (docs/performance.md)."""
+
+import re
+
+import pytest
+from sqlalchemy import text
+from werkzeug.datastructures import MultiDict
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import Select
+
+from clinic.clients import services
+from clinic.extensions import db
+from clinic.visits.forms import MUSCLE_CHOICES, PlanItemForm, PointForm
+from tests.test_clients import add_clients
+
+
+def test_name_search_is_answered_from_both_name_indexes_on_sqlite(app, clinic_id):
+    """Without statistics SQLite would walk the last-name index in order and test every client."""
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's query planner")
+        query = services.search_query(clinic_id, "ma").limit(51)
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        plan = " | ".join(row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    for key in ("name_key", "last_key"):
+        assert re.search(rf"INDEX ix_client_clinic_id_{key} \(clinic_id=\? AND {key}>\? AND {key}<\?\)", plan)
+
+
+def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, clinic_id):
+    add_clients(
+        app,
+        clinic_id,
+        [("Ma", "Lee"), ("Maz", "Ode"), ("Mb", "Ode"), ("M", "Ode"), ("Ann", "Ma_x"), ("Élodie", "Moreau")],
+    )
+    with app.app_context():
+
+        def names(text):
+            rows, _ = services.search(clinic_id, text, 1)
+            return sorted(row.client.first_name for row in rows)
+
+        assert names("ma") == ["Ann", "Ma", "Maz"]
+        assert names("MA_") == ["Ann"]
+        assert names("m") == ["Ann", "M", "Ma", "Maz", "Mb", "Élodie"]
+        assert names("él") == ["Élodie"]
+        assert names("mo") == ["Élodie"]
+        assert names("\U0010ffff") == []  # no code point after it: the LIKE form answers
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"muscle": "upper_trapezius", "region": "shoulder_r", "technique": "hand_pressure"},
+        {"muscle": "x<"},
+    ],
+)
+def test_fixed_choice_selects_render_what_wtforms_renders(app, data):
+    with app.test_request_context():
+        form = PointForm(MultiDict({f"points-3-{k}": v for k, v in data.items()}), prefix="points-3-")
+        for name in ("muscle", "region", "technique"):
+            field = getattr(form, name)
+            for attributes in ({}, {"data-muscle": ""}, {"aria-invalid": "true", "class": "wide"}):
+                assert str(field(**attributes)) == str(Select()(field, **attributes))
+        plan = PlanItemForm(MultiDict({"technique": "massage", "region": "shoulder_r"}))
+        for field in (plan.technique, plan.region):
+            assert str(field()) == str(Select()(field)) and " selected" in str(field())
+
+
+def test_fixed_choice_select_follows_choices_changed_at_run_time(app):
+    with app.test_request_context():
+        form = PointForm(prefix="p-")
+        form.muscle.choices = [SelectChoice("", "Choose"), SelectChoice("only", "Only one")]
+        assert "Only one" in str(form.muscle()) and MUSCLE_CHOICES[1].label not in str(form.muscle())
