@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := FLASK_DEBUG=1 $(BIN)/flask --app clinic
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres test-browser install install-dev lint bench clean
+.PHONY: run test test-postgres install install-dev lint bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,11 @@ test-postgres: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 
+bench-load: install-dev
+	$(BIN)/python bench/load.py
+
 bench: install-dev
-	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	for script in bench/screening.py bench/frequency.py bench/aftercare_pdf.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov
