@@ -60,29 +60,7 @@ NOTES = (
     "Call, do not text",
 )
 
-# (muscle, side, region, view, technique): typical presentations, as in the visit demo
-PATTERNS = (
-    (
-        ("upper_trapezius", "right", "shoulder_r", "back", "hand_pressure"),
-        ("levator_scapulae", "right", "neck_posterior", "back", "hand_pressure"),
-        ("infraspinatus", "right", "upper_back", "back", "massage_ball"),
-    ),
-    (
-        ("quadratus_lumborum", "left", "lower_back", "back", "hand_pressure"),
-        ("gluteus_medius", "left", "gluteal_l", "back", "massage_ball"),
-        ("piriformis", "left", "gluteal_l", "back", "hand_pressure"),
-    ),
-    (
-        ("gastrocnemius", "right", "calf_r", "back", "foam_roller"),
-        ("soleus", "right", "calf_r", "back", "hand_pressure"),
-        ("tibialis_anterior", "right", "shin_r", "front", "massage"),
-    ),
-    (
-        ("masseter", "left", "jaw_l", "front", "hand_pressure"),
-        ("temporalis", "left", "head", "front", "hand_pressure"),
-        ("sternocleidomastoid", "left", "neck_anterior", "front", "stretching"),
-    ),
-)
+
 COMPLAINTS = (
     ("Tension between the shoulder blades after desk work", ["upper_back", "neck_posterior", "shoulder_r"]),
     ("Low back and hip ache, worse after driving", ["lower_back", "gluteal_l", "hip_l"]),

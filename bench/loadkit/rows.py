@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
+from clinic.visits.demo import PATTERNS  # the demo's presentations, so bench notes look alike
+
 from .data import (
     CANCEL_REASONS,
     CLINIC_HOURS,
@@ -11,7 +13,6 @@ from .data import (
     FIRST,
     LAST,
     NOTES,
-    PATTERNS,
     REFERRALS,
     SHIFTS,
     SOAP,

@@ -11,7 +11,7 @@ from ..models import Client, Clinic, TriggerPoint, User, Visit
 from . import frequency, services
 from .signing import content_hash
 
-# (muscle, side, region, view, technique, plan technique at region): typical presentations
+# (muscle, side, region, view, technique): typical presentations
 PATTERNS = (
     (
         ("upper_trapezius", "right", "shoulder_r", "back", "hand_pressure"),
