@@ -28,6 +28,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # True forces the Secure flag; False sets it only when the request came over HTTPS.
 SESSION_COOKIE_SECURE = False
 PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+# The cookie is sent again only when the session changes (last-seen moves at most once a
+# minute, see clinic/auth/sessions.py), not signed afresh on every response.
+SESSION_REFRESH_EACH_REQUEST = False
+SESSION_LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 REMEMBER_COOKIE_DURATION = timedelta(seconds=0)  # no "remember me": every session ends

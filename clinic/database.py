@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, Engine, event
 from sqlalchemy.types import TypeDecorator
 
@@ -15,11 +16,16 @@ def normalise_database_url(url: str) -> str:
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, foreign keys, a busy timeout and IMMEDIATE write transactions on every connection.
+    """WAL, foreign keys, a busy timeout, and transactions that never fail half-way on a lock.
 
-    A deferred SQLite transaction that reads and then writes fails with "database is locked"
-    when another process wrote in between, whatever the busy timeout; BEGIN IMMEDIATE takes the
-    write lock up front so concurrent requests queue instead of failing.
+    A deferred SQLite transaction that reads and then writes fails at once ("database is
+    locked", SQLITE_BUSY_SNAPSHOT) when another process committed in between, whatever the busy
+    timeout. So a transaction that may write starts with BEGIN IMMEDIATE and queues for the
+    write lock up front. Holding that lock through a whole page view would make every request
+    wait for every other one, though: under WAL readers never block, so GET and HEAD requests
+    begin DEFERRED, and if one of them does write (an audit row of the page view), the reads so
+    far are committed and the write runs in a BEGIN IMMEDIATE transaction of its own. A read-only
+    request has no changes to lose by that, and views that change data are POSTs.
     """
 
     @event.listens_for(engine, "connect")
@@ -35,7 +41,34 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if _read_only_request():
+            connection.info[_READING] = True
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.info[_READING] = False
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, cursor, statement, _parameters, _context, _executemany):
+        if connection.info.get(_READING) and _may_write(statement):
+            # Nothing was written yet in this transaction: end the reads, queue for the lock.
+            connection.info[_READING] = False
+            cursor.execute("COMMIT")
+            cursor.execute("BEGIN IMMEDIATE")
+
+
+_READING = "knotwork_deferred_read"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
+
+
+def _read_only_request() -> bool:
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
+def _may_write(statement: str) -> bool:
+    # SQLAlchemy's own statements start with their verb; a SAVEPOINT is counted as a write so
+    # that the COMMIT above can never end a savepoint the session still holds.
+    return statement.lstrip()[:9].upper().startswith(_WRITE_VERBS)
 
 
 def utcnow() -> datetime:

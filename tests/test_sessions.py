@@ -3,6 +3,7 @@
 import base64
 import json
 import zlib
+from datetime import UTC, datetime
 
 from freezegun import freeze_time
 
@@ -102,3 +103,18 @@ def test_flash_messages_carry_no_names(web, login_as, owner, therapist):
     web.post(f"/admin/users/{therapist}/deactivate")
     payload = decode_cookie(session_cookie(web).value)
     assert "Theo" not in json.dumps(payload)
+
+
+def test_cookie_is_sent_again_only_when_last_seen_moves(web, therapist):
+    """Re-signing the cookie on every response costs every page; idle time is kept to the minute."""
+    with freeze_time("2026-11-24 09:00:00") as clock:
+        login(web, "theo@example.test")
+        web.get("/")  # the first page after login adds the CSRF token to the session
+        clock.tick(20)
+        response = web.get("/")
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers
+        clock.tick(60)
+        response = web.get("/")
+        assert "knotwork_session=" in response.headers["Set-Cookie"]
+        moved_to = datetime(2026, 11, 24, 9, 1, 20, tzinfo=UTC).timestamp()
+        assert decode_cookie(session_cookie(web).value)["last_seen"] == moved_to

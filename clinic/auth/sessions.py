@@ -75,5 +75,10 @@ def init_sessions(app: Flask) -> None:
             if request.path.startswith("/api/"):
                 return {"error": "Your session ended. Please log in again."}, 401
             return redirect(url_for("auth.login"))
-        session[LAST_SEEN] = now.timestamp()
+        # Idle time is kept to the minute: rewriting the stamp on every request would re-sign and
+        # re-send the cookie with every response.
+        stamp = now.timestamp()
+        resolution = current_app.config["SESSION_LAST_SEEN_RESOLUTION"].total_seconds()
+        if stamp - session[LAST_SEEN] >= resolution:
+            session[LAST_SEEN] = stamp
         return None

@@ -1,0 +1,79 @@
+"""SQLite: page views read without the write lock; changes queue for it up front.
+
+Under WAL, readers never block a writer, so a GET that held the write lock for its whole life
+would make every request wait for every other one. A GET that writes (the audit row of a page
+view) must still never fail with SQLITE_BUSY_SNAPSHOT when another process wrote meanwhile.
+"""
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from clinic import audit
+from clinic.extensions import db
+from clinic.models import AuditEvent, Clinic
+
+
+@pytest.fixture
+def sqlite_path(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's locking; PostgreSQL has row locks and MVCC")
+        return db.engine.url.database
+
+
+def other_process_writes(path: str, name: str) -> None:
+    """Another worker commits a change at once, or raises "database is locked"."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("UPDATE clinic SET name = ? WHERE id = (SELECT min(id) FROM clinic)", (name,))
+        other.execute("COMMIT")
+    finally:
+        other.close()
+
+
+def test_a_page_view_reads_without_taking_the_write_lock(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients", method="GET"):
+        db.session.scalar(select(func.count()).select_from(Clinic))  # the transaction has begun
+        other_process_writes(sqlite_path, "Written meanwhile")  # would raise if the GET held the lock
+        db.session.rollback()
+
+
+def test_a_page_views_audit_row_is_written_after_another_process_wrote(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients", method="GET"):
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        other_process_writes(sqlite_path, "Written meanwhile")
+        # A deferred transaction upgraded to a write here would fail with SQLITE_BUSY_SNAPSHOT.
+        audit.record("client.list", clinic_id=clinic_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
+        assert db.session.get(Clinic, clinic_id).name == "Written meanwhile"
+
+
+def test_a_change_holds_the_write_lock_from_its_first_statement(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients/new", method="POST"):
+        db.session.scalar(select(func.count()).select_from(Clinic))
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other_process_writes(sqlite_path, "Refused")
+        db.session.rollback()
+    other_process_writes(sqlite_path, "Free again")
+
+
+def test_a_page_view_that_fails_after_its_write_leaves_nothing(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients", method="GET"):
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        audit.record("client.list", clinic_id=clinic_id)
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_a_savepoint_in_a_page_view_survives_the_switch_to_writing(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients", method="GET"):
+        before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+        with db.session.begin_nested():
+            audit.record("client.list", clinic_id=clinic_id)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
