@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from clinic.aftercare import from_visit
 from clinic.aftercare.wording import PRECAUTION_TEXTS, RED_FLAGS
@@ -537,6 +537,34 @@ def test_client_page_queries_do_not_grow_with_visits(
     with count_queries(app) as queries:
         web.get(f"/clients/{client_id}")
     assert queries() == few
+
+
+@freeze_time(NOW)
+def test_sheet_queries_do_not_grow_with_points_and_nothing_is_read_after_the_audit_row(
+    app, web, login_as, therapist, clinic, client_id
+):
+    few_points = make_visit(app, clinic, client_id, therapist, points=POINTS[:1])
+    a_week_ago = TODAY - timedelta(days=7)
+    many_points = make_visit(app, clinic, client_id, therapist, on=a_week_ago, points=POINTS * 5)
+    login_as(therapist)
+    counts = []
+    for visit in (few_points, many_points):
+        with app.app_context():
+            engine = db.engine
+        statements = []
+
+        def keep(_conn, _cursor, statement, *_args, statements=statements):
+            statements.append(statement.lstrip().split()[0].upper())
+
+        event.listen(engine, "before_cursor_execute", keep)
+        try:
+            assert web.get(f"/visits/{visit}/aftercare.pdf").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", keep)
+        # The audit row is the request's last statement: no row is loaded again after the commit.
+        assert statements[-1] == "INSERT", statements
+        counts.append(statements.count("SELECT"))
+    assert counts[0] == counts[1]
 
 
 # --- today's sheets in one PDF --------------------------------------------------------------------

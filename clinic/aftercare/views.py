@@ -63,9 +63,11 @@ def visit_pdf(visit_id: int):
     if not current_user.clinic.phone.strip():
         return _needs_phone()
     pdf = _sheets_pdf([visit])
+    # Named before the commit, which expires the visit (reading it after would load it again).
+    filename = f"aftercare-{visit.visit_date.isoformat()}-{visit.id}.pdf"
     _audit_print(visit)
     db.session.commit()
-    return _pdf_response(pdf, f"aftercare-{visit.visit_date.isoformat()}-{visit.id}.pdf")
+    return _pdf_response(pdf, filename)
 
 
 @bp.get("/aftercare/today.pdf")
