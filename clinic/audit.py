@@ -1,7 +1,15 @@
-"""One place that records who saw or changed what (append-only audit rows)."""
+"""One place that records who saw or changed what (append-only audit rows).
+
+A change (POST) adds its row to the change's own transaction: both are saved or neither. A page
+view (GET) keeps its rows aside and adds them when the view commits, after the page is built, so
+that on SQLite the write lock is taken for the audit insert alone and not for the whole page
+(clinic/database.py). A view that fails before its commit records nothing, as before.
+"""
 
 from flask import g, has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event as orm_event
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models import AuditEvent
@@ -17,7 +25,7 @@ def record(
     user=None,
     clinic_id: int | None = None,
 ) -> AuditEvent:
-    """Add an audit row to the current transaction; the view's commit saves it with the change.
+    """Add an audit row to the current transaction; the view's commit saves it (with the change).
 
     Actions are verbs with a noun: "client.view", "note.sign", "user.deactivate", "login.failed".
     No clinical text goes into an audit row: it points at objects by id.
@@ -37,5 +45,23 @@ def record(
         event.ip = (request.remote_addr or "")[:64]
         event.user_agent = (request.user_agent.string or "")[:256]
         event.request_id = g.get("request_id")
-    db.session.add(event)
+    if has_request_context() and request.method in ("GET", "HEAD"):
+        db.session.info.setdefault(_PENDING, []).append(event)
+    else:
+        db.session.add(event)
     return event
+
+
+_PENDING = "knotwork_pending_audit"
+
+
+@orm_event.listens_for(Session, "before_commit")
+def _add_pending_rows(session: Session) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.add_all(rows)
+
+
+@orm_event.listens_for(Session, "after_soft_rollback")
+def _drop_pending_rows(session: Session, _previous_transaction) -> None:
+    session.info.pop(_PENDING, None)

@@ -61,12 +61,27 @@ def test_a_change_holds_the_write_lock_from_its_first_statement(app, sqlite_path
     other_process_writes(sqlite_path, "Free again")
 
 
-def test_a_page_view_that_fails_after_its_write_leaves_nothing(app, sqlite_path, clinic_id):
+def test_a_page_views_audit_row_waits_for_the_commit_and_the_lock_with_it(app, sqlite_path, clinic_id):
+    with app.test_request_context("/clients", method="GET"):
+        audit.record("client.list", clinic_id=clinic_id)
+        db.session.scalar(select(func.count()).select_from(Clinic))  # autoflush: nothing to write yet
+        other_process_writes(sqlite_path, "Written while the page is built")
+        db.session.commit()
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "client.list")
+            )
+            == 1
+        )
+
+
+def test_a_page_view_that_fails_before_its_commit_records_nothing(app, sqlite_path, clinic_id):
     with app.test_request_context("/clients", method="GET"):
         before = db.session.scalar(select(func.count()).select_from(AuditEvent))
         audit.record("client.list", clinic_id=clinic_id)
-        db.session.flush()
         db.session.rollback()
+        db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
 
 
