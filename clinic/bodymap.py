@@ -193,19 +193,22 @@ def _marker(point: Point, pos: Pt, faded: bool) -> str:
     )
 
 
-def _figure(view: str, points: Iterable[Any], faded_points: Iterable[Any], highlight: set[str]) -> str:
+@cache
+def _static_markup(view: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
+    """The parts of a view's figure that never change: each region as (code, plain, highlighted)
+    markup, and the outline and captions. Formatting every polygon point took about a third of the
+    signed note's time when it was done on every render (docs/performance.md)."""
     near, far = ("R", "L") if view == "front" else ("L", "R")
-    parts = ['<g class="bodymap-regions">']
     centres = _centroids(view)
+    regions = []
     for code, polygon in region_shapes(view):
-        cls = "bodymap-region referral" if code in highlight else "bodymap-region"
         cx, cy = centres[code]
-        parts.append(
-            f'<path class="{cls}" data-region="{code}" data-cx="{_num(cx)}" data-cy="{_num(cy)}" '
-            f'd="{path_data(polygon)}" {_REFERRAL_ATTRS if code in highlight else _REGION_ATTRS}>'
-            f"<title>{escape(region_label(code))}</title></path>"
-        )
-    parts.append("</g>")
+        head = f'data-region="{code}" data-cx="{_num(cx)}" data-cy="{_num(cy)}" d="{path_data(polygon)}"'
+        tail = f"<title>{escape(region_label(code))}</title></path>"
+        plain = f'<path class="bodymap-region" {head} {_REGION_ATTRS}>{tail}'
+        referral = f'<path class="bodymap-region referral" {head} {_REFERRAL_ATTRS}>{tail}'
+        regions.append((code, plain, referral))
+    parts = ["</g>"]
     for polygon in outline(view):
         parts.append(f'<path class="bodymap-outline" d="{path_data(polygon)}" {_OUTLINE_ATTRS}/>')
     parts.append(
@@ -214,6 +217,14 @@ def _figure(view: str, points: Iterable[Any], faded_points: Iterable[Any], highl
         f'<text x="12" y="104">{near}</text><text x="188" y="104">{far}</text>'
         f'<text x="6" y="12" text-anchor="start" font-size="10">{VIEW_LABELS[view]}</text></g>'
     )
+    return tuple(regions), "".join(parts)
+
+
+def _figure(view: str, points: Iterable[Any], faded_points: Iterable[Any], highlight: set[str]) -> str:
+    regions, static = _static_markup(view)
+    parts = ['<g class="bodymap-regions">']
+    parts += [referral if code in highlight else plain for code, plain, referral in regions]
+    parts.append(static)
     parts.append('<g class="bodymap-points" data-bodymap-markers="">')
     for group, faded in ((faded_points, True), (points, False)):
         for raw in group:

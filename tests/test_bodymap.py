@@ -2,6 +2,7 @@
 
 import math
 import xml.etree.ElementTree as ET
+from html import escape
 
 import pytest
 
@@ -286,3 +287,65 @@ def test_render_pair_svg_holds_both_views():
     assert views == ["front", "back"]
     assert root.get("role") == "img"
     assert len(_markers(root)) == 1
+
+
+def _figure_formatted_each_time(view, points, faded_points, highlight):
+    """The body map's figure as render_svg built it before its static part was cached: every polygon
+    formatted on each call. The cached rendering must stay byte for byte the same."""
+    near, far = ("R", "L") if view == "front" else ("L", "R")
+    parts = ['<g class="bodymap-regions">']
+    for code, polygon in bm.region_shapes(view):
+        cls = "bodymap-region referral" if code in highlight else "bodymap-region"
+        cx, cy = bm.region_centroid(view, code)
+        parts.append(
+            f'<path class="{cls}" data-region="{code}" data-cx="{bm._num(cx)}" data-cy="{bm._num(cy)}" '
+            f'd="{bm.path_data(polygon)}" {bm._REFERRAL_ATTRS if code in highlight else bm._REGION_ATTRS}>'
+            f"<title>{escape(REGIONS[code])}</title></path>"
+        )
+    parts.append("</g>")
+    for polygon in bm.outline(view):
+        parts.append(f'<path class="bodymap-outline" d="{bm.path_data(polygon)}" {bm._OUTLINE_ATTRS}/>')
+    parts.append(
+        f'<g class="bodymap-captions" aria-hidden="true" pointer-events="none" {bm._TEXT_ATTRS} '
+        f'fill="{bm.PALETTE["caption"]}" font-size="11">'
+        f'<text x="12" y="104">{near}</text><text x="188" y="104">{far}</text>'
+        f'<text x="6" y="12" text-anchor="start" font-size="10">{bm.VIEW_LABELS[view]}</text></g>'
+    )
+    parts.append('<g class="bodymap-points" data-bodymap-markers="">')
+    for group, faded in ((faded_points, True), (points, False)):
+        for raw in group:
+            point = bm.as_point(raw)
+            pos = bm.point_position(view, point)
+            if pos is not None:
+                placed = bm.Point(view, *pos, point.number, point.label, point.region)
+                parts.append(bm._marker(placed, pos, faded))
+    parts.append("</g>")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("view", bm.VIEWS)
+@pytest.mark.parametrize(
+    "points, faded, highlight",
+    [
+        ([], [], []),
+        ([bm.Point("front", 50.126, 140, 1, "a<b"), bm.Point("back", 80, 120, 2)], [], ["knee_l", "calf_r"]),
+        ([{"number": 3, "region": "head"}], [bm.Point("back", 120, 190, 4, "QL")], sorted(REGIONS)),
+    ],
+)
+def test_cached_svg_is_byte_for_byte_what_formatting_every_render_gave(view, points, faded, highlight):
+    svg = bm.render_svg(view, points, faded, highlight)
+    figure = svg.split("</title>", 1)[1].removesuffix("</svg>")
+    assert figure == _figure_formatted_each_time(view, points, faded, set(highlight))
+    # The highlighted copy of a region is never served to a render that did not ask for it.
+    assert bm.render_svg(view) == bm.render_svg(view, highlight_regions=[])
+    assert 'class="bodymap-region referral"' not in bm.render_svg(view)
+
+
+def test_render_svg_formats_the_outline_and_regions_once(monkeypatch):
+    before = bm.render_svg("back", [bm.Point("back", 80, 120, 1)], highlight_regions=["calf_l"])
+
+    def refuse(_polygon):
+        raise AssertionError("a polygon formatted again")
+
+    monkeypatch.setattr(bm, "path_data", refuse)
+    assert bm.render_svg("back", [bm.Point("back", 80, 120, 1)], highlight_regions=["calf_l"]) == before

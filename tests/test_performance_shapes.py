@@ -4,13 +4,9 @@ import re
 
 import pytest
 from sqlalchemy import text
-from werkzeug.datastructures import MultiDict
-from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import Select
 
 from clinic.clients import services
 from clinic.extensions import db
-from clinic.visits.forms import MUSCLE_CHOICES, PlanItemForm, PointForm
 from tests.test_clients import add_clients
 
 
@@ -46,28 +42,4 @@ def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, c
         assert names("\U0010ffff") == []  # no code point after it: the LIKE form answers
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        {},
-        {"muscle": "upper_trapezius", "region": "shoulder_r", "technique": "hand_pressure"},
-        {"muscle": "x<"},
-    ],
-)
-def test_fixed_choice_selects_render_what_wtforms_renders(app, data):
-    with app.test_request_context():
-        form = PointForm(MultiDict({f"points-3-{k}": v for k, v in data.items()}), prefix="points-3-")
-        for name in ("muscle", "region", "technique"):
-            field = getattr(form, name)
-            for attributes in ({}, {"data-muscle": ""}, {"aria-invalid": "true", "class": "wide"}):
-                assert str(field(**attributes)) == str(Select()(field, **attributes))
-        plan = PlanItemForm(MultiDict({"technique": "massage", "region": "shoulder_r"}))
-        for field in (plan.technique, plan.region):
-            assert str(field()) == str(Select()(field)) and " selected" in str(field())
-
-
-def test_fixed_choice_select_follows_choices_changed_at_run_time(app):
-    with app.test_request_context():
-        form = PointForm(prefix="p-")
-        form.muscle.choices = [SelectChoice("", "Choose"), SelectChoice("only", "Only one")]
-        assert "Only one" in str(form.muscle()) and MUSCLE_CHOICES[1].label not in str(form.muscle())
+# The fixed-choice select widget's tests are in tests/test_widgets.py.

@@ -11,7 +11,7 @@ from . import links, services
 
 
 def health_panel(client: Client) -> dict:
-    record = services.current_record(client.id)
+    record = services.current_record_once(client.id)  # the alerts and planning panels read it too
     waiting = links.waiting_review(client.id)
     if record is not None:
         # the client page commits after rendering, so this row is saved with the page's own

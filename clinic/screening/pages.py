@@ -1,7 +1,9 @@
 """What the screening pages show: the planning panel's data, the policy as one table, one rule's page."""
 
+import json
 from typing import Any
 
+from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -51,6 +53,10 @@ LABELS = {
     "leg_groups": sorted(REGION_GROUPS),
     "whole_leg": WHOLE_LEG,
 }
+# The same text `|tojson` writes with Flask's JSON defaults (sorted keys, ASCII, HTML-safe), made once:
+# serialising the whole vocabulary on every client page cost more than the rest of the panel's data.
+# A test compares it with the filter's output.
+LABELS_JSON = htmlsafe_json_dumps(LABELS, dumps=json.dumps, sort_keys=True)
 # Lookups the policy pages use to write rule ids as words.
 LOOKUPS = {
     "rules": policy_store.RULES_BY_ID, "condition_labels": CONDITION_LABELS, "column_labels": COLUMN_LABELS,
@@ -74,7 +80,7 @@ def plan_context(client: Client, form: PlanForm) -> dict[str, Any]:
     return {
         "client": client, "form": form, "base": base, "on": on, "policy": policy, "problem": problem,
         "caveats": services.screening_caveats(client, record, on), "results": {}, "session": None,
-        "labels": LABELS,
+        "labels": LABELS, "labels_json": LABELS_JSON,
     }  # fmt: skip
 
 

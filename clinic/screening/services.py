@@ -6,7 +6,13 @@ from typing import Any
 from flask import g, has_request_context
 from flask_login import current_user
 
-from ..intake.services import clinic_today, current_record, screening_caveats, screening_payload_base
+from ..intake.services import (
+    clinic_today,
+    current_record,
+    current_record_once,
+    screening_caveats,
+    screening_payload_base,
+)
 from ..models import Client, HealthRecord
 from ..rules.policy import Policy
 from ..rules.screening import screen
@@ -30,11 +36,14 @@ def client_inputs(client: Client) -> tuple[HealthRecord | None, Policy, date]:
     since the client page's alerts and planning panels both need them."""
     if not has_request_context():
         return current_record(client.id), current_policy(client.clinic_id), clinic_today(current_user.clinic)
+    # The record comes from intake's per-request read, which the health panel shares and which a
+    # version added in the request replaces.
+    record = current_record_once(client.id)
     cache = g.setdefault("screening_inputs", {})
     if client.id not in cache:
-        on = clinic_today(current_user.clinic)
-        cache[client.id] = (current_record(client.id), current_policy(client.clinic_id), on)
-    return cache[client.id]
+        cache[client.id] = (current_policy(client.clinic_id), clinic_today(current_user.clinic))
+    policy, on = cache[client.id]
+    return record, policy, on
 
 
 def payload_base(client: Client, record: HealthRecord | None, on: date) -> dict[str, Any]:
