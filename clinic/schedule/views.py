@@ -6,7 +6,7 @@ their own modules (imported at the end), so each stays small.
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..database import utcnow
@@ -84,6 +84,10 @@ def _calendar(view: str):
         utcnow(),
         by_day=view == "week",
         trim=view == "week",
+        # one url_for each, not one per free slot and per appointment (most of a busy week's time):
+        # the grid adds the therapist, date and time to the first, and an appointment's id to the second
+        book_url=url_for("schedule.new"),
+        appointment_url=url_for("schedule.appointment", appointment_id=0).removesuffix("0"),
     )
     return render_template(
         "schedule/calendar.html",

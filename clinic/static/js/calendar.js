@@ -4,15 +4,29 @@
 const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 
 // --- The grid: one tab stop, arrow keys move between times and appointments --------------------------
+// Where each link sits (column, first row, row after its last) is read from the table's own layout, the
+// way a browser places cells with rowspans, so the server sends no position attributes per cell.
+function gridCells(table) {
+  const cells = [];
+  const freeFrom = []; // per column: the first row not covered by a cell above
+  [...table.tBodies[0].rows].forEach((tr, row) => {
+    let col = 0;
+    for (const td of tr.cells) {
+      if (td.tagName !== "TD") continue; // the time labels on the left are not a column of the grid
+      while ((freeFrom[col] || 0) > row) col += 1;
+      freeFrom[col] = row + td.rowSpan;
+      const link = td.querySelector("a.slot, a.appt");
+      if (link) cells.push({ link, col, row, end: row + td.rowSpan });
+      col += 1;
+    }
+  });
+  return cells;
+}
+
 function setUpGrid(wrap) {
-  const links = [...wrap.querySelectorAll("a[data-col]")];
-  if (!links.length) return;
-  const cells = links.map((link) => ({
-    link,
-    col: Number(link.dataset.col),
-    row: Number(link.dataset.row),
-    end: Number(link.dataset.row) + Number(link.dataset.span || 1),
-  }));
+  const table = wrap.querySelector("table.cal");
+  const cells = table && table.tBodies.length ? gridCells(table) : [];
+  if (!cells.length) return;
   const byLink = new Map(cells.map((cell) => [cell.link, cell]));
   const nowRow = wrap.dataset.nowRow === "" ? null : Number(wrap.dataset.nowRow);
 
