@@ -8,7 +8,7 @@ view) must still never fail with SQLITE_BUSY_SNAPSHOT when another process wrote
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from clinic import audit
 from clinic.extensions import db
@@ -92,3 +92,56 @@ def test_a_savepoint_in_a_page_view_survives_the_switch_to_writing(app, sqlite_p
             audit.record("client.list", clinic_id=clinic_id)
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
+
+
+def test_view_records_commit_without_an_fsync_and_changes_with_one(make_app, clinic_id):
+    """A page view's audit row is committed with synchronous = NORMAL (no fsync under the write lock);
+    the next change on the same connection is back to FULL."""
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+
+    def synchronous() -> int:
+        return db.session.execute(text("PRAGMA synchronous")).scalar_one()
+
+    with app.test_request_context("/clients", method="GET"):
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's pragma; PostgreSQL: see test_view_records_do_not_wait_for_the_wal_flush")
+        assert synchronous() == 2  # FULL: a page view that writes nothing changes nothing
+        db.session.rollback()
+        audit.record("client.list", clinic_id=clinic_id)
+        db.session.commit()
+        assert synchronous() == 1  # NORMAL, set for the audit row's transaction
+        db.session.rollback()
+    with app.test_request_context("/clients/new", method="POST"):
+        assert synchronous() == 2
+
+
+def test_view_records_do_not_wait_for_the_wal_flush(app, clinic_id):
+    """PostgreSQL: the view's commit sets synchronous_commit off for itself alone (SET LOCAL)."""
+    settings = []
+
+    def keep(_conn, _cursor, statement, *_args):
+        if statement.startswith("SET") and "synchronous_commit" in statement:
+            settings.append(statement)
+
+    with app.test_request_context("/clients", method="GET"):
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's setting; SQLite: see test_view_records_commit_without_an_fsync...")
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            db.session.scalar(select(func.count()).select_from(Clinic))
+            db.session.commit()
+            assert settings == []  # nothing recorded: nothing to relax
+            audit.record("client.list", clinic_id=clinic_id)
+            db.session.commit()
+            assert settings == ["SET LOCAL synchronous_commit TO OFF"]
+            assert db.session.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+    with app.test_request_context("/clients/new", method="POST"):
+        audit.record("client.create", clinic_id=clinic_id)
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        assert len(settings) == 1  # a change's commit waits for the disk
