@@ -111,3 +111,17 @@ def test_request_log_masks_private_tokens(app, web, caplog):
     text = caplog.text
     assert "secret-token-value-123" not in text and "another-secret-456" not in text
     assert "GET /i/<token>" in text and "GET /login 200" in text
+
+
+def test_gunicorn_workers_freeze_what_the_app_loaded():
+    """A full garbage collection must not walk the app's modules and vocabulary on a request."""
+    import gc
+
+    from clinic import gunicorn_conf
+
+    gc.unfreeze()
+    try:
+        gunicorn_conf.post_worker_init(None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()

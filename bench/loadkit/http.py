@@ -13,10 +13,13 @@ ROOT = BENCH.parent
 
 
 def start_server(app_spec: str, port: int, env: dict, log: Path, health: str) -> subprocess.Popen:
-    """gunicorn with 2 sync workers (a sync worker closes each connection after its response, so
-    --keep-alive 0 only makes that explicit; see research/performance-baseline.md on gthread)."""
+    """gunicorn as in production (clinic/gunicorn_conf.py) with 2 sync workers (a sync worker closes
+    each connection after its response, so --keep-alive 0 only makes that explicit; see
+    research/performance-baseline.md on gthread)."""
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
+        "-c",  # the production settings (worker class, hooks), with the bench's workers, port and logs
+        "python:clinic.gunicorn_conf",
         "-w",
         "2",
         "-k",
