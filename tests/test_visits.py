@@ -398,3 +398,31 @@ def test_a_tampered_version_field_is_a_bad_request(app, web, login_as, therapist
     response = web.post(f"/visits/{visit_id}/edit", data=note_data(version="not-a-number"))
     assert response.status_code == 400
     assert table_counts(app) == before
+
+
+@freeze_time(TODAY)
+def test_the_blank_point_row_is_rendered_once_and_is_the_same_markup(
+    app, web, login_as, therapist, knee_client
+):
+    from flask import render_template, template_rendered
+
+    from clinic.visits.web import blank_point_form
+
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    rendered = []
+
+    def keep(_app, template, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(keep, app)
+    try:
+        pages = [web.get(f"/visits/{visit_id}/edit").get_data(as_text=True) for _ in range(3)]
+    finally:
+        template_rendered.disconnect(keep, app)
+    assert rendered.count("visits/_point_row.html") == 1  # once for the app, not per request
+    with app.test_request_context():
+        fresh = render_template("visits/_point_row.html", p=blank_point_form(), number="")
+    row = f"<template data-bodymap-row>\n          <table><tbody>{fresh}</tbody>"
+    assert all(row in page for page in pages)
+    assert 'name="points-__prefix__-muscle"' in fresh

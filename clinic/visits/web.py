@@ -1,6 +1,6 @@
 """Template helpers of the visit pages: the body map SVG, the points of a form, page panels."""
 
-from flask import Flask
+from flask import Flask, current_app, render_template
 from markupsafe import Markup
 
 from .. import bodymap
@@ -51,11 +51,23 @@ def blank_point_form() -> PointForm:
     return PointForm(prefix="points-__prefix__-")
 
 
+def blank_point_row() -> Markup:
+    """The empty row the visit form's script copies for a new point. It is the same on every request
+    (no data, no token), so it is rendered once per app, not with every form (outside debug mode, where
+    templates change under it)."""
+    app = current_app._get_current_object()
+    row = app.extensions.get("knotwork_blank_point_row")
+    if row is None or app.debug:
+        row = Markup(render_template("visits/_point_row.html", p=blank_point_form(), number=""))
+        app.extensions["knotwork_blank_point_row"] = row
+    return row
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         bodymap_svg=bodymap_svg,
         form_points=form_points,
-        blank_point_form=blank_point_form,
+        blank_point_row=blank_point_row,
         technique_choices=lambda: TECHNIQUE_CHOICES,
         plan_region_choices=lambda: PLAN_REGION_CHOICES,
         alert_panels=lambda client: panels_for("alerts", client=client),
