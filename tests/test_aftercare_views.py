@@ -554,7 +554,9 @@ def test_sheet_queries_do_not_grow_with_points_and_nothing_is_read_after_the_aud
         statements = []
 
         def keep(_conn, _cursor, statement, *_args, statements=statements):
-            statements.append(statement.lstrip().split()[0].upper())
+            verb = statement.lstrip().split()[0].upper()
+            if verb != "SET":  # PostgreSQL: the page view's commit does not wait for the disk
+                statements.append(verb)
 
         event.listen(engine, "before_cursor_execute", keep)
         try:

@@ -60,7 +60,9 @@ def _object(value: object, where: str, allowed: frozenset[str]) -> dict[str, Any
     for key in value:
         if key not in allowed:
             prefix = f"{where}." if where != "payload" else ""
-            raise ValueError(f"{prefix}{key}: unknown field")
+            # An odd key is quoted: a message never carries a raw newline or control character.
+            name = key if isinstance(key, str) and key.isidentifier() else repr(key)
+            raise ValueError(f"{prefix}{name}: unknown field")
     return value
 
 

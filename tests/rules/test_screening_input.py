@@ -110,6 +110,9 @@ CASES = [
     (set_(["plan", 1, "region"], "calf_l"), "plan[1].region"),  # the leg massager covers a whole leg
     (set_(["plan", 1, "region"], "upper_back"), "plan[1].region"),
     (set_(["plan", 0, "minutes"], 10), "plan[0].minutes"),
+    # an odd key is quoted, so the message never carries a raw newline (found by hypothesis)
+    (set_(["conditions", 0, "\n"], None), "conditions[0].'\\n'"),
+    (set_(["plan", 0, "a b"], 1), "plan[0].'a b'"),
 ]
 
 
