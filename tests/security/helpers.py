@@ -104,6 +104,15 @@ def cross_clinic_references(app) -> list[str]:
     return problems
 
 
+# Clinic A's tagged texts (world.py: XQ01, XQ02, ...) as whole words: the random tokens on a page
+# (the CSRF token, a new calendar-feed link) are base64url (with dots) and hold "XQ" now and then by chance.
+CLINIC_A_TAG = re.compile(r"(?<![A-Za-z0-9_.-])XQ\d\d(?![A-Za-z0-9_.-])")
+
+
+def shows_clinic_a(text: str) -> bool:
+    return CLINIC_A_TAG.search(text) is not None
+
+
 def page_text(response) -> str:
     if response.mimetype in ("text/html", "application/json", "text/calendar", "text/plain"):
         return response.get_data(as_text=True)
