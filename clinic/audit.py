@@ -13,6 +13,7 @@ from sqlalchemy import event as orm_event
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from .database import read_only_request
 from .extensions import db
 from .models import AuditEvent
 
@@ -47,7 +48,7 @@ def record(
         event.ip = (request.remote_addr or "")[:64]
         event.user_agent = (request.user_agent.string or "")[:256]
         event.request_id = g.get("request_id")
-    if has_request_context() and request.method in ("GET", "HEAD"):
+    if read_only_request():
         db.session.info.setdefault(_PENDING, []).append(event)
     else:
         db.session.add(event)

@@ -47,7 +47,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         info = connection.info
-        if _read_only_request():
+        if read_only_request():
             info[_READING] = True
             connection.exec_driver_sql("BEGIN")
             return
@@ -74,7 +74,9 @@ _RELAXED = "knotwork_synchronous_normal"
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 
 
-def _read_only_request() -> bool:
+def read_only_request() -> bool:
+    """A page view: its transactions read, and only audit rows are written (the security matrix
+    checks that no GET changes anything else)."""
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
