@@ -215,7 +215,7 @@ def test_every_dead_link_gets_the_same_page(app, web, login_as, frontdesk, clien
             "garbage",
             "a" * 300,
             "%00'; drop table",
-            live[:-1] + "A",
+            live[:-1] + ("B" if live.endswith("A") else "A"),  # one character off (never the live one)
         )
     }
     assert len(pages) == 1
