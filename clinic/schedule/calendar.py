@@ -40,6 +40,16 @@ class Grid:
         return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _window(clinic_id: int, start: datetime, end: datetime, therapist_ids: list[int]) -> tuple:
+    """Appointments of the clinic starting in [start, end) with one of these therapists."""
+    return (
+        Appointment.clinic_id == clinic_id,
+        Appointment.start_at >= start,
+        Appointment.start_at < end,
+        Appointment.therapist_id.in_(therapist_ids),
+    )
+
+
 def appointments_between(
     clinic_id: int, start: datetime, end: datetime, therapist_ids: list[int]
 ) -> list[Appointment]:
@@ -52,12 +62,7 @@ def appointments_between(
             .join(Appointment.client)
             .join(Appointment.service)
             .options(contains_eager(Appointment.client), contains_eager(Appointment.service))
-            .where(
-                Appointment.clinic_id == clinic_id,
-                Appointment.start_at >= start,
-                Appointment.start_at < end,
-                Appointment.therapist_id.in_(therapist_ids),
-            )
+            .where(*_window(clinic_id, start, end, therapist_ids))
             .order_by(Appointment.start_at, Appointment.id)
         ).unique()
     )
@@ -85,12 +90,7 @@ def bookings_between(
         )
         .join(Client, Client.id == Appointment.client_id)
         .join(Service, Service.id == Appointment.service_id)
-        .where(
-            Appointment.clinic_id == clinic_id,
-            Appointment.start_at >= start,
-            Appointment.start_at < end,
-            Appointment.therapist_id.in_(therapist_ids),
-        )
+        .where(*_window(clinic_id, start, end, therapist_ids))
         .order_by(Appointment.start_at, Appointment.id)
     )
     bookings = []
