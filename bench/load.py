@@ -77,8 +77,8 @@ def targets(app) -> dict:
 
     from sqlalchemy import func, select
 
+    from clinic.clock import clinic_today
     from clinic.extensions import db
-    from clinic.intake.services import clinic_today
     from clinic.models import Client, Clinic, TriggerPoint, User, Visit
 
     rng = random.Random(5)

@@ -101,8 +101,8 @@ def seed(app, sizes: dict[str, int] | None = None, rng_seed: int = 20261126, log
 
 def _load(app, sizes, rng, log) -> dict:
     from clinic.auth import services as accounts
+    from clinic.clock import clinic_today
     from clinic.extensions import db
-    from clinic.intake.services import clinic_today
     from clinic.models import Service, User, WorkingHours
 
     clinic = accounts.create_clinic(BENCH_CLINIC, TIMEZONE)

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from . import config as default_config
+from .clock import configured_clock
 from .database import configure_sqlite, normalise_database_url
 from .extensions import csrf, db, login_manager, migrate
 
@@ -42,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .logging import configure_logging
 
     configure_logging(app)
+    configured_clock(app)
     _register_extensions(app)
     _register_blueprints(app)
 

@@ -56,5 +56,10 @@ ARGON2_PARALLELISM = 4
 # 0 (default) trusts none: the peer address is the client address.
 TRUSTED_PROXIES = 0
 
+# The app's clock (clinic/clock.py). None: the system clock. Tests set a callable; a server started
+# for a test or a screenshot can be given an ISO 8601 instant (CLINIC_CLOCK=2027-03-28T02:30:00+00:00)
+# at which its clock stands still. Never set it in production (a warning is logged at start).
+CLOCK = None
+
 # Rows per page in lists.
 PAGE_SIZE = 50

@@ -86,11 +86,6 @@ def _may_write(statement: str) -> bool:
     return statement.lstrip()[:9].upper().startswith(_WRITE_VERBS)
 
 
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (one place, so tests can freeze it)."""
-    return datetime.now(UTC)
-
-
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every backend.
 

@@ -5,10 +5,12 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from .auth import services as accounts
+from .clock import clinic_today
 from .extensions import db
 from .models import Clinic, User
 
 DEMO_CLINIC = "Harbour Street Trigger Point Clinic"
+DEMO_TIMEZONE = "Europe/London"
 DEMO_PASSWORD = "quiet-harbour-morning"  # noqa: S105  # documented in the README; local trials only
 DEMO_STAFF = (
     ("owner@demo.knotwork.test", "Ingrid Solberg", "owner"),
@@ -31,7 +33,6 @@ def demo_steps() -> list[DemoStep]:
 
 
 def _demo_calendar(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dict:
-    from .intake.services import clinic_today
     from .models import Client
     from .schedule.demo import add_calendar
 
@@ -46,7 +47,7 @@ def load_demo(clients: int = 40) -> dict:
     clinic = db.session.scalar(select(Clinic).where(Clinic.name == DEMO_CLINIC))
     created = clinic is None
     if created:
-        clinic = accounts.create_clinic(DEMO_CLINIC, "Europe/London")
+        clinic = accounts.create_clinic(DEMO_CLINIC, DEMO_TIMEZONE)
         clinic.address = "14 Harbour Street, Portsmouth PO1 2AB"
         clinic.phone = "+44 23 9200 0140"
         clinic.email = "hello@harbourstreet.example"

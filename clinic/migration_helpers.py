@@ -73,12 +73,32 @@ SIGNED_LOCKED = "signed visit is locked"
 
 
 def lock_signed_visits(op) -> None:
-    """A signed visit's row, and its trigger points, cannot change: corrections are addenda."""
+    """A signed visit's row, and its trigger points, cannot change: corrections are addenda.
+
+    As migration 0002 made it; 0003 replaces the points' lock (which looked at a point's old visit
+    only) with lock_children_of_signed_visits.
+    """
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit WHEN OLD.signed_at IS NOT NULL "
             + _raise_sqlite(SIGNED_LOCKED)
         )
+    else:
+        op.execute(
+            "CREATE FUNCTION visit_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF OLD.signed_at IS NOT NULL THEN RAISE EXCEPTION '{SIGNED_LOCKED}' "
+            "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit "
+            "FOR EACH ROW EXECUTE FUNCTION visit_refuse_signed_change()"
+        )
+    lock_points_by_old_parent(op)
+
+
+def lock_points_by_old_parent(op) -> None:
+    """0002's lock of trigger points: it checks the new visit on INSERT and the old one otherwise."""
+    if op.get_bind().dialect.name == "sqlite":
         for verb, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD")):
             op.execute(
                 f"CREATE TRIGGER trigger_point_signed_locked_{verb.lower()} BEFORE {verb} ON trigger_point "
@@ -86,15 +106,6 @@ def lock_signed_visits(op) -> None:
                 + _raise_sqlite(SIGNED_LOCKED)
             )
         return
-    op.execute(
-        "CREATE FUNCTION visit_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN IF OLD.signed_at IS NOT NULL THEN RAISE EXCEPTION '{SIGNED_LOCKED}' "
-        "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
-    )
-    op.execute(
-        "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit "
-        "FOR EACH ROW EXECUTE FUNCTION visit_refuse_signed_change()"
-    )
     op.execute(
         "CREATE FUNCTION trigger_point_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
         "DECLARE parent integer; BEGIN "
@@ -109,16 +120,61 @@ def lock_signed_visits(op) -> None:
     )
 
 
-def drop_lock_signed_visits(op) -> None:
+def drop_lock_points_by_old_parent(op) -> None:
     if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TRIGGER IF EXISTS visit_signed_locked")
         for verb in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS trigger_point_signed_locked_{verb}")
         return
-    op.execute("DROP TRIGGER IF EXISTS visit_signed_locked ON visit")
-    op.execute("DROP FUNCTION IF EXISTS visit_refuse_signed_change()")
     op.execute("DROP TRIGGER IF EXISTS trigger_point_signed_locked ON trigger_point")
     op.execute("DROP FUNCTION IF EXISTS trigger_point_refuse_signed_change()")
+
+
+def drop_lock_signed_visits(op) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS visit_signed_locked")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS visit_signed_locked ON visit")
+        op.execute("DROP FUNCTION IF EXISTS visit_refuse_signed_change()")
+    drop_lock_points_by_old_parent(op)
+
+
+def lock_children_of_signed_visits(op, table: str) -> None:
+    """Rows of `table` (a child of visit by `visit_id`) cannot be added to, changed in, moved into,
+    moved out of or deleted from a signed visit. Both the old and the new parent are checked: an
+    UPDATE that moves a draft's row into a signed note changes that note as surely as an INSERT."""
+    signed = "(SELECT signed_at FROM visit WHERE id = {row}.visit_id) IS NOT NULL"
+    if op.get_bind().dialect.name == "sqlite":
+        conditions = {
+            "insert": signed.format(row="NEW"),
+            "update": f"{signed.format(row='OLD')} OR {signed.format(row='NEW')}",
+            "delete": signed.format(row="OLD"),
+        }
+        for verb, condition in conditions.items():
+            op.execute(
+                f"CREATE TRIGGER {table}_signed_locked_{verb} BEFORE {verb.upper()} ON {table} "
+                f"WHEN {condition} " + _raise_sqlite(SIGNED_LOCKED)
+            )
+        return
+    op.execute(
+        f"CREATE FUNCTION {table}_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF (TG_OP <> 'INSERT' AND {signed.format(row='OLD')}) "
+        f"OR (TG_OP <> 'DELETE' AND {signed.format(row='NEW')}) THEN "
+        f"RAISE EXCEPTION '{SIGNED_LOCKED}' USING ERRCODE = 'restrict_violation'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+    op.execute(
+        f"CREATE TRIGGER {table}_signed_locked BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_refuse_signed_change()"
+    )
+
+
+def drop_lock_children_of_signed_visits(op, table: str) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for verb in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS {table}_signed_locked_{verb}")
+        return
+    op.execute(f"DROP TRIGGER IF EXISTS {table}_signed_locked ON {table}")
+    op.execute(f"DROP FUNCTION IF EXISTS {table}_refuse_signed_change()")
 
 
 SLOT_OVERLAP = "slot_overlap"

@@ -13,10 +13,17 @@ import pytest
 from sqlalchemy import create_engine, event, text
 
 from clinic import create_app
+from clinic.clock import SetClock
 from clinic.extensions import db
 
 TEST_PASSWORD = "lantern-orchard-velvet"
 PG_URL = os.environ.get("CLINIC_TEST_DATABASE_URL", "")
+
+# Where every test's clock starts: no test reads the real date or time of day. CI runs the
+# date-sensitive tests again with CLINIC_TEST_NOW set to awkward instants (.ci/clock-matrix); a test
+# that needs a particular moment sets the clock itself.
+DEFAULT_TEST_NOW = "2026-11-18T10:00:00+00:00"  # a Wednesday morning in London
+TEST_NOW = os.environ.get("CLINIC_TEST_NOW") or DEFAULT_TEST_NOW
 
 
 def base_config(database_url: str, instance_path: Path) -> dict:
@@ -70,8 +77,14 @@ def _truncate_postgres(app) -> None:
 
 
 @pytest.fixture
-def make_app(database_template, tmp_path):
-    """Build an app on this test's database, with config overrides."""
+def clock():
+    """The clock of this test's apps: stands at TEST_NOW until the test sets or advances it."""
+    return SetClock(TEST_NOW)
+
+
+@pytest.fixture
+def make_app(database_template, tmp_path, clock):
+    """Build an app on this test's database and clock, with config overrides."""
     if PG_URL:
         url = PG_URL
     else:
@@ -83,6 +96,7 @@ def make_app(database_template, tmp_path):
 
     def factory(**overrides):
         config = base_config(url, tmp_path)
+        config["CLOCK"] = clock
         config.update(overrides)
         os.environ["CLINIC_INSTANCE_PATH"] = str(tmp_path / "instance")
         try:

@@ -7,7 +7,6 @@ import zlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from freezegun import freeze_time
 from pypdf import PdfReader
 from sqlalchemy import event, select
 
@@ -17,7 +16,7 @@ from clinic.extensions import db
 from clinic.models import Appointment, AuditEvent, Client, Clinic, HealthRecord, Service, TriggerPoint, Visit
 from tests.conftest import count_queries
 
-NOW = "2026-11-24 10:00:00"  # a Tuesday; Europe/London is on UTC in November
+NOW = "2026-11-24T10:00:00+00:00"  # a Tuesday; Europe/London is on UTC in November
 TODAY = date(2026, 11, 24)
 HEADINGS = (
     "What we did today",
@@ -282,10 +281,10 @@ def visit_id(app, clinic, client_id, therapist):
 # --- the single sheet ----------------------------------------------------------------------------
 
 
-@freeze_time(NOW)
 def test_sheet_has_every_section_red_flag_and_the_visit(
-    app, web, login_as, therapist, clinic, client_id, visit_id
+    app, web, login_as, therapist, clinic, client_id, visit_id, clock
 ):
+    clock.set(NOW)
     book(app, clinic, client_id, therapist, datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
     login_as(therapist)
     response = web.get(f"/visits/{visit_id}/aftercare.pdf")
@@ -309,10 +308,10 @@ def test_sheet_has_every_section_red_flag_and_the_visit(
     assert "Aftercare wording standard-1" in text
 
 
-@freeze_time(NOW)
 def test_sheet_carries_precautions_for_what_was_done_and_nothing_else_of_the_health_history(
-    app, web, login_as, therapist, visit_id
+    app, web, login_as, therapist, visit_id, clock
 ):
+    clock.set(NOW)
     login_as(therapist)
     text = pdf_text(web.get(f"/visits/{visit_id}/aftercare.pdf").data)
     assert PRECAUTION_TEXTS["anticoagulant"] in text
@@ -326,10 +325,10 @@ def test_sheet_carries_precautions_for_what_was_done_and_nothing_else_of_the_hea
         assert "epilepsy" not in from_visit.precautions(visit)
 
 
-@freeze_time(NOW)
 def test_next_appointments_are_the_next_three_active_ones_in_clinic_time(
-    app, web, login_as, therapist, owner, clinic, client_id, visit_id
+    app, web, login_as, therapist, owner, clinic, client_id, visit_id, clock
 ):
+    clock.set(NOW)
     other_client = make_client(app, clinic, therapist, first="Other", last="Person")
     book(app, clinic, client_id, therapist, datetime(2026, 11, 20, 9, 0, tzinfo=UTC))  # past
     book(app, clinic, client_id, therapist, datetime(2026, 11, 26, 9, 0, tzinfo=UTC), status="cancelled")
@@ -347,15 +346,15 @@ def test_next_appointments_are_the_next_three_active_ones_in_clinic_time(
     assert "26 November" not in text and "27 November" not in text and "20 November" not in text
 
 
-@freeze_time(NOW)
-def test_no_appointment_booked_says_how_to_book(app, web, login_as, therapist, visit_id):
+def test_no_appointment_booked_says_how_to_book(app, web, login_as, therapist, visit_id, clock):
+    clock.set(NOW)
     login_as(therapist)
     text = pdf_text(web.get(f"/visits/{visit_id}/aftercare.pdf").data)
     assert "No appointment is booked yet: call us on 023 9200 0140 to book." in text
 
 
-@freeze_time(NOW)
-def test_headers_filename_and_audit_row(app, web, login_as, frontdesk, client_id, visit_id):
+def test_headers_filename_and_audit_row(app, web, login_as, frontdesk, client_id, visit_id, clock):
+    clock.set(NOW)
     login_as(frontdesk)
     response = web.get(f"/visits/{visit_id}/aftercare.pdf")
     assert response.status_code == 200
@@ -374,8 +373,8 @@ def test_headers_filename_and_audit_row(app, web, login_as, frontdesk, client_id
     assert "Zo" not in str(metadata.title) and "Harrowgate" not in str(metadata)
 
 
-@freeze_time(NOW)
-def test_markup_in_names_is_printed_literally(app, web, login_as, therapist, clinic):
+def test_markup_in_names_is_printed_literally(app, web, login_as, therapist, clinic, clock):
+    clock.set(NOW)
     set_clinic(app, clinic, name="Knot <i>&</i> Ease", address="1 <font size=40>Big</font> Street")
     client = make_client(app, clinic, therapist, first="<b>Bo & Co</b>", conditions=[])
     visit = make_visit(app, clinic, client, therapist, plan=())
@@ -388,9 +387,9 @@ def test_markup_in_names_is_printed_literally(app, web, login_as, therapist, cli
     assert "1 <font size=40>Big</font> Street" in text
 
 
-@freeze_time(NOW)
 @pytest.mark.parametrize("first", ["Zoë-Łucja", "Ørjan Şükrü", "Nguyễn Thị"])
-def test_unicode_names(app, web, login_as, factory, clinic, first):
+def test_unicode_names(app, web, login_as, factory, clinic, first, clock):
+    clock.set(NOW)
     therapist = factory.user(clinic, "therapist", "tomas@example.test", "Tomás Åberg")
     client = make_client(app, clinic, therapist, first=first, conditions=[])
     visit = make_visit(app, clinic, client, therapist, plan=())
@@ -400,8 +399,8 @@ def test_unicode_names(app, web, login_as, factory, clinic, first):
     assert "Therapist Tomás Åberg" in text
 
 
-@freeze_time(NOW)
-def test_preferred_name_is_what_the_sheet_calls_the_client(app, web, login_as, therapist, clinic):
+def test_preferred_name_is_what_the_sheet_calls_the_client(app, web, login_as, therapist, clinic, clock):
+    clock.set(NOW)
     client = make_client(app, clinic, therapist, first="Margaret", preferred="Peggy", conditions=[])
     visit = make_visit(app, clinic, client, therapist, plan=())
     login_as(therapist)
@@ -409,16 +408,18 @@ def test_preferred_name_is_what_the_sheet_calls_the_client(app, web, login_as, t
     assert "For Peggy" in text and "Margaret" not in text
 
 
-@freeze_time(NOW)
 @pytest.mark.parametrize(("paper", "size"), [("A4", (595.28, 841.89)), ("Letter", (612.0, 792.0))])
-def test_paper_size_follows_the_clinic_setting(app, web, login_as, therapist, clinic, visit_id, paper, size):
+def test_paper_size_follows_the_clinic_setting(
+    app, web, login_as, therapist, clinic, visit_id, paper, size, clock
+):
+    clock.set(NOW)
     set_clinic(app, clinic, settings={"paper": paper})
     login_as(therapist)
     assert page_size(web.get(f"/visits/{visit_id}/aftercare.pdf").data) == size
 
 
-@freeze_time(NOW)
-def test_another_clinics_visit_is_404_for_every_role(app, web, factory, visit_id):
+def test_another_clinics_visit_is_404_for_every_role(app, web, factory, visit_id, clock):
+    clock.set(NOW)
     other = factory.clinic("Elsewhere Clinic")
     for role in ("owner", "therapist", "frontdesk"):
         user = factory.user(other, role, f"{role}@elsewhere.test")
@@ -431,8 +432,8 @@ def test_another_clinics_visit_is_404_for_every_role(app, web, factory, visit_id
     assert audit_rows(app, "aftercare.print") == []
 
 
-@freeze_time(NOW)
-def test_clinic_without_phone_gets_a_page_not_a_crash(app, web, login_as, therapist, clinic, visit_id):
+def test_clinic_without_phone_gets_a_page_not_a_crash(app, web, login_as, therapist, clinic, visit_id, clock):
+    clock.set(NOW)
     set_clinic(app, clinic, phone="")
     login_as(therapist)
     response = web.get(f"/visits/{visit_id}/aftercare.pdf")
@@ -441,8 +442,8 @@ def test_clinic_without_phone_gets_a_page_not_a_crash(app, web, login_as, therap
     assert audit_rows(app, "aftercare.print") == []
 
 
-@freeze_time(NOW)
-def test_logo_is_drawn_when_set(app, web, login_as, therapist, clinic, visit_id):
+def test_logo_is_drawn_when_set(app, web, login_as, therapist, clinic, visit_id, clock):
+    clock.set(NOW)
     login_as(therapist)
     plain = web.get(f"/visits/{visit_id}/aftercare.pdf").data
     set_clinic(app, clinic, logo_png=png_bytes(120, 40))
@@ -456,10 +457,10 @@ def test_logo_is_drawn_when_set(app, web, login_as, therapist, clinic, visit_id)
     assert images(with_logo) == images(plain) + 1
 
 
-@freeze_time(NOW)
 def test_points_without_a_view_and_odd_codes_do_not_break_the_sheet(
-    app, web, login_as, therapist, clinic, client_id
+    app, web, login_as, therapist, clinic, client_id, clock
 ):
+    clock.set(NOW)
     points = (
         ("not_a_muscle", "left", "shoulder_l", None, None, None, "hand_pressure"),
         ("upper_trapezius", "left", "shoulder_l", "back", 9999, 9999, "hand_pressure"),
@@ -490,9 +491,9 @@ def test_frequency_in_words_from_the_effective_plan():
 # --- pages that link to the sheet -----------------------------------------------------------------
 
 
-@freeze_time(NOW)
-def test_visit_actions_panel_has_the_print_button(app, owner, therapist, frontdesk, visit_id):
+def test_visit_actions_panel_has_the_print_button(app, owner, therapist, frontdesk, visit_id, clock):
     # Rendered as the visit page renders its actions bar, without depending on the note pages.
+    clock.set(NOW)
     from flask import render_template
     from flask_login import login_user
 
@@ -510,10 +511,10 @@ def test_visit_actions_panel_has_the_print_button(app, owner, therapist, frontde
         assert f'href="/visits/{visit_id}/aftercare.pdf"' in html and "Print aftercare sheet" in html
 
 
-@freeze_time(NOW)
 def test_front_desk_finds_the_sheets_on_the_client_page(
-    app, web, login_as, frontdesk, therapist, clinic, client_id, visit_id
+    app, web, login_as, frontdesk, therapist, clinic, client_id, visit_id, clock
 ):
+    clock.set(NOW)
     older = make_visit(app, clinic, client_id, therapist, on=date(2026, 10, 6), plan=())
     login_as(frontdesk)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
@@ -523,10 +524,10 @@ def test_front_desk_finds_the_sheets_on_the_client_page(
     assert web.get(f"/visits/{visit_id}").status_code == 403  # the note itself stays clinical
 
 
-@freeze_time(NOW)
 def test_client_page_queries_do_not_grow_with_visits(
-    app, web, login_as, frontdesk, therapist, clinic, client_id
+    app, web, login_as, frontdesk, therapist, clinic, client_id, clock
 ):
+    clock.set(NOW)
     make_visit(app, clinic, client_id, therapist, plan=())
     login_as(frontdesk)
     with count_queries(app) as queries:
@@ -539,10 +540,10 @@ def test_client_page_queries_do_not_grow_with_visits(
     assert queries() == few
 
 
-@freeze_time(NOW)
 def test_sheet_queries_do_not_grow_with_points_and_nothing_is_read_after_the_audit_row(
-    app, web, login_as, therapist, clinic, client_id
+    app, web, login_as, therapist, clinic, client_id, clock
 ):
+    clock.set(NOW)
     few_points = make_visit(app, clinic, client_id, therapist, points=POINTS[:1])
     a_week_ago = TODAY - timedelta(days=7)
     many_points = make_visit(app, clinic, client_id, therapist, on=a_week_ago, points=POINTS * 5)
@@ -572,8 +573,8 @@ def test_sheet_queries_do_not_grow_with_points_and_nothing_is_read_after_the_aud
 # --- today's sheets in one PDF --------------------------------------------------------------------
 
 
-@freeze_time(NOW)
-def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, client_id):
+def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, client_id, clock):
+    clock.set(NOW)
     second = make_client(app, clinic, therapist, first="Ana", last="Ruiz", conditions=[])
     yesterday_client = make_client(app, clinic, therapist, first="Yusuf", last="Demir", conditions=[])
     colleague_client = make_client(app, clinic, therapist, first="Colette", last="Martin", conditions=[])
@@ -601,8 +602,8 @@ def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, 
     )
 
 
-@freeze_time("2026-11-24 23:30:00")
-def test_today_is_the_clinics_day(app, web, login_as, therapist, clinic, client_id):
+def test_today_is_the_clinics_day(app, web, login_as, therapist, clinic, client_id, clock):
+    clock.set("2026-11-24T23:30:00+00:00")
     set_clinic(app, clinic, timezone="Australia/Sydney")  # already 25 November there
     make_visit(app, clinic, client_id, therapist, on=date(2026, 11, 25), plan=())
     login_as(therapist)
@@ -611,8 +612,8 @@ def test_today_is_the_clinics_day(app, web, login_as, therapist, clinic, client_
     assert "Wednesday 25 November 2026" in pdf_text(response.data)
 
 
-@freeze_time(NOW)
-def test_no_visits_today_is_a_friendly_404(app, web, login_as, therapist, clinic):
+def test_no_visits_today_is_a_friendly_404(app, web, login_as, therapist, clinic, clock):
+    clock.set(NOW)
     login_as(therapist)
     assert "Today's aftercare sheets" not in web.get("/").get_data(as_text=True)
     response = web.get("/aftercare/today.pdf")
@@ -620,14 +621,14 @@ def test_no_visits_today_is_a_friendly_404(app, web, login_as, therapist, clinic
     assert "No aftercare sheets today" in response.get_data(as_text=True)
 
 
-@freeze_time(NOW)
-def test_front_desk_cannot_print_a_therapists_day(web, login_as, frontdesk):
+def test_front_desk_cannot_print_a_therapists_day(web, login_as, frontdesk, clock):
+    clock.set(NOW)
     login_as(frontdesk)
     assert web.get("/aftercare/today.pdf").status_code == 403
 
 
-@freeze_time(NOW)
-def test_batch_queries_do_not_grow_with_visits(app, web, login_as, therapist, clinic):
+def test_batch_queries_do_not_grow_with_visits(app, web, login_as, therapist, clinic, clock):
+    clock.set(NOW)
     def add(n):
         for i in range(n):
             client = make_client(app, clinic, therapist, first=f"Client{i}", last=f"Batch{n}", conditions=[])

@@ -5,7 +5,6 @@ from contextlib import contextmanager
 from datetime import date
 
 from flask_login import login_user
-from freezegun import freeze_time
 
 from clinic.extensions import db
 from clinic.models import Client, User
@@ -26,8 +25,8 @@ def conditions_of(alerts):
     return [alert["condition"] for alert in alerts]
 
 
-@freeze_time("2026-11-16 10:00:00")
-def test_alerts_come_first_on_the_client_page_worst_first(app, web, login_as, clinic_id, therapist):
+def test_alerts_come_first_on_the_client_page_worst_first(app, web, login_as, clinic_id, therapist, clock):
+    clock.set("2026-11-16T10:00:00+00:00")
     client_id = add_client(app, clinic_id, [
         {"code": "osteoporosis"}, {"code": "anticoagulant"},
         {"code": "recent_surgery", "region": "knee_r", "date": "2026-11-01"},

@@ -5,9 +5,12 @@ hand, and a change to a page or a login form could break it unnoticed.
 """
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.conftest import TEST_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = "client search,client page,aftercare PDF"
@@ -15,7 +18,13 @@ PAGES = "client search,client page,aftercare PDF"
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, "CLINIC_CLOCK": TEST_NOW},  # the seed and the servers share the test's clock
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from clinic.extensions import db
 from clinic.models import Appointment
-from tests.conftest import PG_URL, TEST_PASSWORD
+from tests.conftest import PG_URL, TEST_NOW, TEST_PASSWORD
 from tests.test_schedule_support import add_appointment, add_client, csrf_token_from, local, set_up_calendar
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,6 +91,7 @@ def server(app, tmp_path):
         "CLINIC_INSTANCE_PATH": str(tmp_path / "gunicorn-instance"),
         "CLINIC_SECRET_KEY": "concurrency-test-secret-key-0123456789-abcdef",
         "DATABASE_URL": url,
+        "CLINIC_CLOCK": TEST_NOW,  # the servers' clock stands where the test's does
         # the same argon2 cost as the test users' hashes, so logging in does not rehash them
         "CLINIC_ARGON2_TIME_COST": "1",
         "CLINIC_ARGON2_MEMORY_COST_KIB": "8",

@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 from flask import url_for
-from freezegun import freeze_time
 
 from clinic.schedule import calendar
 from tests.test_schedule_support import MONDAY, add_appointment, add_client, local, set_up_calendar
@@ -85,10 +84,10 @@ def test_appointments_link_to_their_page_in_the_clinics_time(
     assert f'<li><a href="{off_href}">Mon 3 Jun, 14:00 · Addy Quill</a>' in week
 
 
-@freeze_time("2030-06-05 09:07:00")  # Wednesday 10:07 in London
 def test_past_time_is_not_offered_and_the_rest_of_today_is(
-    app, web, login_as, frontdesk, therapist, clinic_id
+    app, web, login_as, frontdesk, therapist, clinic_id, clock
 ):
+    clock.set("2030-06-05T09:07:00+00:00")  # Wednesday 10:07 in London
     set_up_calendar(app, clinic_id)
     login_as(frontdesk)
     page = web.get(f"/calendar/week?date={MONDAY.isoformat()}").get_data(as_text=True)

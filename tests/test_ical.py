@@ -5,7 +5,6 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from freezegun import freeze_time
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -107,8 +106,8 @@ def test_one_appointment_downloads_as_ics(app, web, login_as, frontdesk, booked)
     assert audit_actions(app, "appointment.") == ["appointment.export"] * 2
 
 
-@freeze_time("2030-06-01 12:00:00", tick=True)  # the feed holds the last 60 days and the next year
-def test_the_feed_from_creation_to_revocation(app, web, login_as, therapist, booked):
+def test_the_feed_from_creation_to_revocation(app, web, login_as, therapist, booked, clock):
+    clock.set("2030-06-01T12:00:00+00:00")  # the feed holds the last 60 days and the next year
     login_as(therapist)
     page = web.post("/settings/calendar-feed").get_data(as_text=True)
     url = re.search(r'value="(http://localhost/feeds/[^"]+\.ics)"', page).group(1)

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from clinic.clients import services as clients
@@ -69,9 +68,9 @@ def actions(app, client_id):
 
 
 @pytest.fixture
-def frozen():
-    with freeze_time("2026-03-16 10:00:00"):
-        yield
+def frozen(clock):
+    """The form data below holds fixed dates: these tests happen on 16 March 2026."""
+    clock.set("2026-03-16T10:00:00+00:00")
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@
 import hashlib
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from clinic.extensions import db
@@ -39,14 +39,13 @@ def public_form(**changes):
     return data
 
 
-@pytest.fixture
-def frozen():
-    with freeze_time("2026-03-16 10:00:00") as clock:
-        yield clock
+def clinic_day(clock) -> date:
+    """The test clinic's date (Europe/London) at the clock's instant."""
+    return clock().astimezone(ZoneInfo("Europe/London")).date()
 
 
 @pytest.fixture
-def client_id(app, clinic_id, frozen):
+def client_id(app, clinic_id):
     return add_client(app, clinic_id, preferred_name="")
 
 
@@ -89,7 +88,7 @@ def test_front_desk_creates_a_link_shown_once_stored_as_a_hash(app, web, login_a
     assert actions(app, client_id)[0] == "intake_link.create"
 
 
-def test_the_client_fills_it_in_and_a_therapist_accepts_it(app, web, login_as, therapist, client_id):
+def test_the_client_fills_it_in_and_a_therapist_accepts_it(app, web, login_as, therapist, client_id, clock):
     login_as(therapist)
     web.post(
         f"/clients/{client_id}/health/edit",
@@ -113,7 +112,7 @@ def test_the_client_fills_it_in_and_a_therapist_accepts_it(app, web, login_as, t
     assert response.status_code == 302 and response.headers["Location"] == "/i/sent"
     assert "Thank you" in public.get("/i/sent").get_data(as_text=True)
     link = the_link(app, client_id)
-    assert link.status == "submitted" and link.submission["consent_date"] == "2026-03-16"
+    assert link.status == "submitted" and link.submission["consent_date"] == clinic_day(clock).isoformat()
     assert dead_page(public, token)[0] == 404  # dead once submitted
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "intake_link.submit")).one()
@@ -180,13 +179,13 @@ def test_the_public_form_refuses_bad_answers_next_to_them(app, web, login_as, fr
     assert the_link(app, client_id).status == "pending"  # still open: try again
 
 
-def test_expiry_day_7_works_after_7_days_the_link_is_dead(app, web, login_as, frontdesk, client_id, frozen):
+def test_expiry_day_7_works_after_7_days_the_link_is_dead(app, web, login_as, frontdesk, client_id, clock):
     login_as(frontdesk)
     _, token = make_link(web, client_id)
     public = app.test_client()
-    frozen.move_to("2026-03-23 09:59:00")
+    clock.advance(days=7, minutes=-1)
     assert public.get(f"/i/{token}").status_code == 200
-    frozen.move_to("2026-03-23 10:00:01")
+    clock.advance(minutes=1, seconds=1)
     assert dead_page(public, token)[0] == 404
     assert public.post(f"/i/{token}", data=public_form()).status_code == 404
     assert the_link(app, client_id).status == "pending"
@@ -259,7 +258,7 @@ def test_another_clinics_links_are_404(app, web, login_as, factory, therapist, c
     assert the_link(app, stranger).status == "pending"
 
 
-def test_the_public_form_needs_its_csrf_token(make_app, factory, clinic_id, frontdesk, frozen):
+def test_the_public_form_needs_its_csrf_token(make_app, factory, clinic_id, frontdesk, clock):
     app = make_app(WTF_CSRF_ENABLED=True)
     client_id = add_client(app, clinic_id)
     staff = app.test_client()
@@ -282,7 +281,7 @@ def test_the_public_form_needs_its_csrf_token(make_app, factory, clinic_id, fron
     assert public.post(f"/i/{token}", data={**public_form(), "csrf_token": form_csrf}).status_code == 302
 
 
-def test_rapid_submissions_from_one_address_are_refused(make_app, factory, clinic_id, frontdesk, frozen):
+def test_rapid_submissions_from_one_address_are_refused(make_app, factory, clinic_id, frontdesk, clock):
     app = make_app(SELF_INTAKE_MAX_SUBMISSIONS_PER_IP=2)
     from tests.conftest import login
 
@@ -292,7 +291,7 @@ def test_rapid_submissions_from_one_address_are_refused(make_app, factory, clini
     tokens = [make_link(staff, client_id)[1] for client_id in ids]
     public = app.test_client()
     assert [public.post(f"/i/{token}", data=public_form()).status_code for token in tokens] == [302, 302, 429]
-    frozen.tick(601)
+    clock.advance(seconds=601)
     assert public.post(f"/i/{tokens[2]}", data=public_form()).status_code == 302
 
 
@@ -317,7 +316,7 @@ def test_a_link_cannot_be_submitted_twice_even_at_once(app, web, login_as, front
         db.session.rollback()
 
 
-def test_accepted_self_intake_screens(app, web, login_as, therapist, client_id, frozen):
+def test_accepted_self_intake_screens(app, web, login_as, therapist, client_id, clock):
     from clinic.intake import services
     from clinic.models import Client
     from clinic.rules.screening import screen
@@ -325,7 +324,7 @@ def test_accepted_self_intake_screens(app, web, login_as, therapist, client_id, 
     login_as(therapist)
     _, token = make_link(web, client_id)
     app.test_client().post(f"/i/{token}", data=public_form())
-    frozen.move_to("2026-04-06 10:00:00")  # three weeks later
+    clock.advance(weeks=3)
     login_as(therapist)
     link = the_link(app, client_id)
     web.post(f"/clients/{client_id}/intake-link/{link.id}/accept", data={"based_on": "0"})
@@ -334,6 +333,6 @@ def test_accepted_self_intake_screens(app, web, login_as, therapist, client_id, 
     with app.app_context():
         client = db.session.get(Client, client_id)
         record = db.session.get(HealthRecord, record.id)
-        base = services.screening_payload_base(client, record, date(2026, 4, 6))
+        base = services.screening_payload_base(client, record, clinic_day(clock))
         result = screen({**base, "plan": [{"technique": "leg_massager", "region": "leg_l"}]})
         assert result["verdict"] == "refer"

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import event
 
 from clinic.clients.services import set_archived
@@ -161,8 +160,8 @@ def test_due_today_is_not_yet_overdue(app, clinic_id, people):
     assert people["due"] not in [client_id for client_id, *_ in found]
 
 
-@freeze_time("2030-06-12 09:00:00", tick=True)
-def test_the_page_for_the_desk_and_for_therapists(app, web, login_as, frontdesk, therapist, people):
+def test_the_page_for_the_desk_and_for_therapists(app, web, login_as, frontdesk, therapist, people, clock):
+    clock.set("2030-06-12T09:00:00+00:00")
     login_as(frontdesk)
     page = web.get("/recall").get_data(as_text=True)
     assert "Overdue, Dee" in page and "07700 900111" in page and "2 days ago" in page

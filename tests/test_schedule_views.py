@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from freezegun import freeze_time
 
 from clinic.extensions import db
 from clinic.models import HealthRecord, Service, WorkingHours
@@ -150,10 +149,10 @@ def test_odd_dates_and_therapists_fall_back_or_404(app, web, login_as, frontdesk
     assert web.get("/calendar/week?date=2030-02-30").status_code == 200
 
 
-@freeze_time("2030-06-03 08:30:00", tick=True)  # 09:30 in London
 def test_home_shows_a_therapists_day_with_standing_alerts(
-    app, web, login_as, therapist, frontdesk, cal, clinic_id
+    app, web, login_as, therapist, frontdesk, cal, clinic_id, clock
 ):
+    clock.set("2030-06-03T08:30:00+00:00")  # 09:30 in London
     with app.app_context():
         db.session.add(
             HealthRecord(
@@ -317,15 +316,15 @@ def test_nav_has_calendar_and_recall_for_every_role(app, web, login_as, frontdes
     assert nav.index("Calendar") < nav.index("Clients") < nav.index("Recall")
 
 
-def test_now_line_is_on_todays_grid(app, web, login_as, frontdesk, cal):
-    with freeze_time(datetime(2030, 6, 3, 10, 7, tzinfo=UTC)):  # 11:07 BST
-        login_as(frontdesk)
-        page = web.get("/calendar").get_data(as_text=True)
+def test_now_line_is_on_todays_grid(app, web, login_as, frontdesk, cal, clock):
+    clock.set(datetime(2030, 6, 3, 10, 7, tzinfo=UTC))  # 11:07 BST
+    login_as(frontdesk)
+    page = web.get("/calendar").get_data(as_text=True)
     assert 'data-now-row="25"' in page  # (11:05 - 09:00) / 5 minutes
     assert page.count('class="r-now"') == 1
 
 
-def test_the_demo_calendar_is_realistic_and_never_overlaps(app, factory, clinic_id, owner):
+def test_the_demo_calendar_is_realistic_and_never_overlaps(app, factory, clinic_id, owner, clock):
     from collections import Counter
     from datetime import date
 
@@ -338,7 +337,8 @@ def test_the_demo_calendar_is_realistic_and_never_overlaps(app, factory, clinic_
         factory.user(clinic_id, "therapist", f"demo{i}@example.test", f"Demo Therapist{i}")
     clients = [add_client(app, clinic_id, f"Demo{i}", "Client") for i in range(40)]
     today = date(2030, 6, 5)
-    with app.app_context(), freeze_time("2030-06-05 11:00:00"):
+    clock.set("2030-06-05T11:00:00+00:00")
+    with app.app_context():
         from clinic.models import Client
 
         clinic = db.session.get(Clinic, clinic_id)

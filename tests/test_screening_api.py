@@ -4,7 +4,6 @@ import re
 from datetime import date
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from clinic.clients import services as clients
@@ -176,8 +175,10 @@ def test_the_clinics_overrides_are_used_and_reported(
 # --- the planning panel on the client page -------------------------------------------------------
 
 
-@freeze_time("2026-11-16 10:00:00")
-def test_the_panel_carries_the_plan_form_and_the_payload_base(app, web, login_as, clinic_id, therapist):
+def test_the_panel_carries_the_plan_form_and_the_payload_base(
+    app, web, login_as, clinic_id, therapist, clock
+):
+    clock.set("2026-11-16T10:00:00+00:00")
     client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
     login_as(therapist)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
@@ -292,8 +293,8 @@ def test_check_plan_roles_and_clinics(app, web, factory, login_as, clinic_id, fr
     assert web.post("/clients/999999/screening", data=plan_form(("massage", "calf_l"))).status_code == 404
 
 
-@freeze_time("2026-11-16 23:30:00")  # already the 17th in Auckland
-def test_today_is_the_clinics_day(app, web, factory):
+def test_today_is_the_clinics_day(app, web, factory, clock):
+    clock.set("2026-11-16T23:30:00+00:00")  # already the 17th in Auckland
     clinic = factory.clinic("Far Clinic", timezone="Pacific/Auckland")
     user = factory.user(clinic, "therapist", "far@example.test")
     client_id = add_client(app, clinic, [{"code": "acute_injury", "region": "calf_l", "date": "2026-11-13"}])

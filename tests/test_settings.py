@@ -4,7 +4,6 @@ import html
 import re
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from clinic.aftercare.wording import DEFAULT_WORDING, EDITABLE_KEYS
@@ -115,8 +114,8 @@ def test_another_clinics_name_is_refused(app, web, login_as, owner, factory):
     assert "Another clinic already uses this name" in response.get_data(as_text=True)
 
 
-@freeze_time(NOW)
-def test_paper_size_switch_reaches_the_sheet(app, web, login_as, owner, therapist, clinic_id):
+def test_paper_size_switch_reaches_the_sheet(app, web, login_as, owner, therapist, clinic_id, clock):
+    clock.set(NOW)
     client = make_client(app, clinic_id, therapist, conditions=[])
     visit = make_visit(app, clinic_id, client, therapist, plan=())
     login_as(owner)
@@ -263,8 +262,10 @@ def test_wording_page_shows_every_text_and_the_standard(web, login_as, owner):
     assert "standard-1" in page and "No saved versions" in page
 
 
-@freeze_time(NOW)
-def test_saving_wording_makes_a_version_the_sheet_records(app, web, login_as, owner, therapist, clinic_id):
+def test_saving_wording_makes_a_version_the_sheet_records(
+    app, web, login_as, owner, therapist, clinic_id, clock
+):
+    clock.set(NOW)
     set_clinic(app, clinic_id, phone="023 9200 0140")
     client = make_client(app, clinic_id, therapist, conditions=[])
     visit = make_visit(app, clinic_id, client, therapist, plan=())
@@ -375,8 +376,8 @@ def test_a_stale_page_gets_a_conflict(app, web, login_as, owner):
         }
 
 
-@freeze_time(NOW)
-def test_sample_sheet_uses_the_clinic_and_its_wording(app, web, login_as, owner, clinic_id):
+def test_sample_sheet_uses_the_clinic_and_its_wording(app, web, login_as, owner, clinic_id, clock):
+    clock.set(NOW)
     set_clinic(app, clinic_id, phone="023 9200 0140", settings={"paper": "Letter"})
     login_as(owner)
     web.post("/settings/aftercare", data=wording_data(closing="See you soon, from all of us."))

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
@@ -13,7 +12,7 @@ from clinic.visits.signing import content_hash
 from tests.conftest import table_counts
 from tests.visits_helpers import make_client, note_data, point
 
-TODAY = "2026-11-24 10:00:00"
+TODAY = "2026-11-24T10:00:00+00:00"
 SURGERY = {"code": "recent_surgery", "region": "knee_l", "date": "2026-11-03"}
 ANTICOAG = {"code": "anticoagulant"}
 
@@ -33,8 +32,10 @@ def knee_client(app, clinic_id, therapist):
     return make_client(app, clinic_id, therapist, [SURGERY, ANTICOAG])
 
 
-@freeze_time(TODAY)
-def test_start_screens_the_plan_and_records_a_health_update(app, web, login_as, therapist, knee_client):
+def test_start_screens_the_plan_and_records_a_health_update(
+    app, web, login_as, therapist, knee_client, clock
+):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(
         web, knee_client, [("massage_gun", "knee_l"), ("hand_pressure", "shoulder_r")], "No changes"
@@ -51,8 +52,10 @@ def test_start_screens_the_plan_and_records_a_health_update(app, web, login_as, 
     assert "surgery" in page.lower()
 
 
-@freeze_time(TODAY)
-def test_contraindicated_item_cannot_be_recorded_as_performed(app, web, login_as, therapist, knee_client):
+def test_contraindicated_item_cannot_be_recorded_as_performed(
+    app, web, login_as, therapist, knee_client, clock
+):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
     before = table_counts(app)
@@ -84,8 +87,8 @@ def test_contraindicated_item_cannot_be_recorded_as_performed(app, web, login_as
     assert table_counts(app) == before
 
 
-@freeze_time(TODAY)
-def test_going_ahead_against_modify_needs_a_reason_to_sign(app, web, login_as, therapist, knee_client):
+def test_going_ahead_against_modify_needs_a_reason_to_sign(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
     plan = [{"technique": "hand_pressure", "region": "shoulder_r", "decision": "proceed", "reason": ""}]
@@ -116,8 +119,10 @@ def test_going_ahead_against_modify_needs_a_reason_to_sign(app, web, login_as, t
         assert "visit.sign" in actions and "visit.create" in actions
 
 
-@freeze_time(TODAY)
-def test_signed_note_is_locked_in_the_app_and_in_the_database(app, web, login_as, therapist, knee_client):
+def test_signed_note_is_locked_in_the_app_and_in_the_database(
+    app, web, login_as, therapist, knee_client, clock
+):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
@@ -141,8 +146,8 @@ def test_signed_note_is_locked_in_the_app_and_in_the_database(app, web, login_as
         assert db.session.get(Visit, visit_id).subjective == "Stiff neck after long drives"
 
 
-@freeze_time(TODAY)
-def test_hash_check_notices_tampering(app, web, login_as, therapist, knee_client):
+def test_hash_check_notices_tampering(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
@@ -160,8 +165,8 @@ def test_hash_check_notices_tampering(app, web, login_as, therapist, knee_client
     assert "no longer matches its stored fingerprint" in page
 
 
-@freeze_time(TODAY)
-def test_addenda_after_signing(app, web, login_as, therapist, knee_client):
+def test_addenda_after_signing(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     web.post(f"/visits/{visit_id}/edit", data={**note_data([point(technique="stretching")]), "sign": "1"})
@@ -179,10 +184,10 @@ def test_addenda_after_signing(app, web, login_as, therapist, knee_client):
         db.session.rollback()
 
 
-@freeze_time(TODAY)
 def test_only_the_author_edits_an_unsigned_note(
-    app, web, login_as, factory, clinic_id, therapist, knee_client
+    app, web, login_as, factory, clinic_id, therapist, knee_client, clock
 ):
+    clock.set(TODAY)
     other = factory.user(clinic_id, "therapist", "other@example.test")
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
@@ -204,10 +209,10 @@ def test_only_the_author_edits_an_unsigned_note(
         ("points-0-pressure", "7", "A pressure level is 1 to 5"),
     ],
 )
-@freeze_time(TODAY)
 def test_bad_input_gets_a_message_and_writes_nothing(
-    app, web, login_as, therapist, knee_client, field, value, message
+    app, web, login_as, therapist, knee_client, field, value, message, clock
 ):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     before = table_counts(app)
@@ -227,8 +232,8 @@ def test_bad_input_gets_a_message_and_writes_nothing(
     assert table_counts(app) == before
 
 
-@freeze_time(TODAY)
-def test_copy_from_last_visit(app, web, login_as, therapist, knee_client):
+def test_copy_from_last_visit(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     first = start(web, knee_client, [("stretching", "shoulder_r")])
     web.post(
@@ -276,8 +281,8 @@ def test_front_desk_and_other_clinics_see_no_notes(
     assert web.post(f"/visits/{visit_id}/addenda", data={"reason": "x", "text": "y"}).status_code == 404
 
 
-@freeze_time(TODAY)
-def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, therapist, clinic_id):
+def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, therapist, clinic_id, clock):
+    clock.set(TODAY)
     client_id = make_client(app, clinic_id, therapist, onset=__import__("datetime").date(2026, 11, 14))
     login_as(therapist)
     visit_id = start(web, client_id, [("stretching", "shoulder_r")])
@@ -302,15 +307,14 @@ def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, 
         assert visit.frequency["recommended"]["phase"] == "acute"  # kept beside the choice
 
 
-def test_unsigned_notes_older_than_a_day_are_listed_on_home(app, web, login_as, therapist, clinic_id):
+def test_unsigned_notes_older_than_a_day_are_listed_on_home(app, web, login_as, therapist, clinic_id, clock):
     client_id = make_client(app, clinic_id, therapist)
-    with freeze_time("2026-11-20 10:00:00"):
-        login_as(therapist)
-        old = start(web, client_id, [("stretching", "shoulder_r")])
-    with freeze_time("2026-11-22 09:00:00"):
-        login_as(therapist)
-        fresh = start(web, client_id, [("stretching", "shoulder_r")])
-        page = web.get("/").get_data(as_text=True)
+    login_as(therapist)
+    old = start(web, client_id, [("stretching", "shoulder_r")])
+    clock.advance(days=1, hours=23)
+    login_as(therapist)
+    fresh = start(web, client_id, [("stretching", "shoulder_r")])
+    page = web.get("/").get_data(as_text=True)
     assert "Notes to finish" in page
     assert f"/visits/{old}/edit" in page and f"/visits/{fresh}/edit" not in page
 
@@ -334,8 +338,8 @@ def test_visits_cannot_be_deleted(app, therapist, clinic_id):
         assert db.session.scalar(select(func.count(Addendum.id))) == 0
 
 
-@freeze_time(TODAY)
-def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_client):
+def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     page = web.get(f"/visits/{visit_id}")
@@ -343,10 +347,10 @@ def test_author_can_read_the_draft_page(app, web, login_as, therapist, knee_clie
     assert "Draft — not signed yet." in page.get_data(as_text=True)
 
 
-@freeze_time(TODAY)
 def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(
-    app, web, login_as, therapist, knee_client
+    app, web, login_as, therapist, knee_client, clock
 ):
+    clock.set(TODAY)
     login_as(therapist)
     page = web.get(f"/clients/{knee_client}").get_data(as_text=True)
     assert f'formaction="/clients/{knee_client}/visits/new"' in page
@@ -362,8 +366,10 @@ def test_plan_from_the_client_page_prefills_a_new_visit_with_alerts(
         assert db.session.scalar(select(func.count(Visit.id))) == 0
 
 
-@freeze_time(TODAY)
-def test_points_share_the_planned_reason_for_the_same_findings(app, web, login_as, therapist, knee_client):
+def test_points_share_the_planned_reason_for_the_same_findings(
+    app, web, login_as, therapist, knee_client, clock
+):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("hand_pressure", "shoulder_r")])
     plan = [
@@ -390,8 +396,8 @@ def test_points_share_the_planned_reason_for_the_same_findings(app, web, login_a
     ]
 
 
-@freeze_time(TODAY)
-def test_a_tampered_version_field_is_a_bad_request(app, web, login_as, therapist, knee_client):
+def test_a_tampered_version_field_is_a_bad_request(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
     login_as(therapist)
     visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
     before = table_counts(app)
@@ -400,10 +406,10 @@ def test_a_tampered_version_field_is_a_bad_request(app, web, login_as, therapist
     assert table_counts(app) == before
 
 
-@freeze_time(TODAY)
 def test_the_blank_point_row_is_rendered_once_and_is_the_same_markup(
-    app, web, login_as, therapist, knee_client
+    app, web, login_as, therapist, knee_client, clock
 ):
+    clock.set(TODAY)
     from flask import render_template, template_rendered
 
     from clinic.visits.web import blank_point_form

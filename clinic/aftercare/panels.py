@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..database import utcnow
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, Visit
 from ..panels import add_panel
@@ -13,16 +13,12 @@ ALL_ROLES = ("owner", "therapist", "frontdesk")
 RECENT_SHEETS = 5
 
 
-def clinic_today():
-    return utcnow().astimezone(current_user.clinic.tz).date()
-
-
 def todays_visits(options=()) -> list[Visit]:
     """The current user's visits dated today in the clinic's time zone, in the order they started."""
     return list(db.session.scalars(
         select(Visit).options(*options)
         .where(Visit.clinic_id == current_user.clinic_id, Visit.therapist_id == current_user.id,
-               Visit.visit_date == clinic_today())
+               Visit.visit_date == clinic_today(current_user.clinic))
         .order_by(Visit.created_at, Visit.id)
     ))
 

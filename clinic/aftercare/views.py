@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..access import roles_required, scoped
-from ..database import utcnow
+from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import Visit
 from . import panels, wording_store
@@ -83,7 +83,7 @@ def today_pdf():
     for visit in visits:
         _audit_print(visit)
     db.session.commit()
-    return _pdf_response(pdf, f"aftercare-{panels.clinic_today().isoformat()}-all.pdf")
+    return _pdf_response(pdf, f"aftercare-{clinic_today(current_user.clinic).isoformat()}-all.pdf")
 
 
 def _wording_page(form: WordingForm, status: int = 200, conflict: bool = False):
@@ -165,7 +165,7 @@ def sample_pdf():
     clinic = current_user.clinic
     if not clinic.phone.strip():
         return _needs_phone()
-    today = panels.clinic_today()
+    today = clinic_today(current_user.clinic)
     wording = wording_store.current_wording(clinic.id)
     data = sample_input(clinic_info(clinic), wording, today, current_user.name)
     return _pdf_response(render_batch([build_sheet(data)]), f"aftercare-sample-{today.isoformat()}.pdf")

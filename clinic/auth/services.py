@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from .. import audit
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Clinic, Role, User
 from . import passwords, throttle

@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -71,6 +71,8 @@ def init_sessions(app: Flask) -> None:
         if _expired(now):
             logout_user()
             session.clear()
+            if request.endpoint == "auth.login":
+                return None  # the login form itself goes on: a stale cookie must not cost a second try
             flash("Your session ended after a period of inactivity. Please log in again.", "info")
             if request.path.startswith("/api/"):
                 return {"error": "Your session ended. Please log in again."}, 401

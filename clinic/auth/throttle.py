@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import LoginAttempt
 

@@ -3,6 +3,7 @@
 import random
 from datetime import date
 
+from ..clock import clinic_today
 from ..models import Clinic, User
 from . import services
 
@@ -85,7 +86,7 @@ REFERRALS = (
 def demo_clients(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dict:
     """DEMO_STEPS entry: `count` clients; the first two are 16 (a minor scenario for each consent case)."""
     rng = random.Random(7)  # noqa: S311  # the same demo on every machine
-    this_year = date.today().year
+    this_year = clinic_today(clinic).year
     for n in range(count):
         first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
         if n >= len(FIRST):

@@ -1,11 +1,13 @@
 """The client details form (contact and administrative data only; health data is the intake)."""
 
 import re
-from datetime import date
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..clock import clinic_today
 
 PHONE_PATTERN = re.compile(r"^[0-9+()\-. ]{5,40}$")
 # Deliberately loose: one @, no spaces, a dot in the domain. The clinic confirms it by using it.
@@ -25,7 +27,7 @@ def _phone(form, field):
 def _birth_date(form, field):
     if field.data is None:
         return
-    if field.data > date.today():
+    if field.data > clinic_today(current_user.clinic):
         raise ValidationError("The date of birth cannot be in the future.")
     if field.data.year < 1900:
         raise ValidationError("Check the year of birth.")

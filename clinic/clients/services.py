@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Client, Visit
 

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..database import utcnow
+from ..clock import clinic_now
 from ..extensions import db
 from ..models import User
 from ..panels import panels_for
@@ -15,7 +15,7 @@ bp = Blueprint("home", __name__)
 @bp.app_context_processor
 def _home_helpers():
     def greeting():
-        hour = utcnow().astimezone(current_user.clinic.tz).hour
+        hour = clinic_now(current_user.clinic).hour
         return "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
 
     return {"greeting": greeting}

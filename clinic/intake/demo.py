@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, Clinic, HealthRecord, IntakeLink, User
 from .health import has_anticoagulant, normalise, to_json
 from .links import token_hash
-from .services import clinic_today
 
 # A version: (days before today, source, answers (only what differs from the version before), note)
 Version = tuple[int, str, dict[str, Any], str]

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import clinical_roles_required
+from ..clock import clinic_today
 from ..extensions import db
 from . import links, services
 from .describe import diff
 from .forms import ActionForm
 from .health import InvalidHealthData
-from .views import _based_on, _client, _today, bp, view_of
+from .views import _based_on, _client, bp, view_of
 
 
 def _audit(action: str, link, client_id: int) -> None:
@@ -69,7 +70,7 @@ def review(client_id: int, link_id: int):
     proposed = changes = None
     if link.status == links.SUBMITTED:
         try:
-            data = links.submission_data(link, current, _today())
+            data = links.submission_data(link, current, clinic_today(current_user.clinic))
         except InvalidHealthData:
             data = None
         if data is not None:
@@ -90,8 +91,9 @@ def accept(client_id: int, link_id: int):
     client = _client(client_id)
     link = links.client_link_or_404(client, link_id)
     form = _checked_form()
+    today = clinic_today(current_user.clinic)
     try:
-        record = links.accept(link, client, current_user, _today(), based_on=_based_on(form))
+        record = links.accept(link, client, current_user, today, based_on=_based_on(form))
     except links.LinkStateError:
         db.session.rollback()
         flash("This form was already reviewed.", "info")

@@ -14,7 +14,7 @@ from typing import Any
 from flask import abort, current_app
 from sqlalchemy import func, select, update
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import AuditEvent, Client, HealthRecord, IntakeLink, User
 from . import services

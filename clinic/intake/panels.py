@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import CLINICAL_ROLES
-from ..database import utcnow
+from ..clock import clinic_today, utcnow
 from ..models import Client
 from ..panels import add_panel
 from . import links, services
@@ -16,7 +16,7 @@ def health_panel(client: Client) -> dict:
     if record is not None:
         # the client page commits after rendering, so this row is saved with the page's own
         audit.record("intake.view", object_type="health_record", object_id=record.id, client_id=client.id)
-    today = services.clinic_today(current_user.clinic)
+    today = clinic_today(current_user.clinic)
     return {
         "record": record,
         "view": services.view_of(record, client, today) if record is not None else None,

@@ -9,12 +9,12 @@ status 404, so the answer never tells whether a token ever existed.
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from .. import audit
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, Clinic
 from . import links, questionnaire
 from .forms import PublicHealthForm, Questionnaire
 from .health import InvalidHealthData, normalise
-from .services import clinic_today
 
 bp = Blueprint("selfintake", __name__, url_prefix="/i")
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..database import utcnow
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, Clinic, HealthRecord, User
 from ..rules.screening import ADULT_AGE, MAX_AGE
@@ -46,10 +46,6 @@ class EditConflict(Exception):
 
 class NoHealthHistory(Exception):
     """There is no version to confirm: the intake comes first."""
-
-
-def clinic_today(clinic: Clinic) -> date:
-    return utcnow().astimezone(clinic.tz).date()
 
 
 def current_record(client_id: int) -> HealthRecord | None:

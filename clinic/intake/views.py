@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, HealthRecord
 from . import links, questionnaire, services
@@ -24,10 +25,6 @@ def _client(client_id: int) -> Client:
     return get_scoped_or_404(Client, client_id)
 
 
-def _today():
-    return services.clinic_today(current_user.clinic)
-
-
 def _based_on(form) -> int | None:
     value = (form.based_on.data or "").strip()
     if not value:
@@ -43,7 +40,7 @@ def _audit(action: str, client: Client, record: HealthRecord | None = None) -> N
 
 
 def view_of(record: HealthRecord | None, client: Client, data=None):
-    return services.view_of(record, client, _today(), data)
+    return services.view_of(record, client, clinic_today(current_user.clinic), data)
 
 
 def form_context(client: Client, checklist: Questionnaire, public: bool = False) -> dict:
@@ -71,7 +68,7 @@ def show(client_id: int):
 def edit(client_id: int):
     client = _client(client_id)
     current = services.current_record(client.id)
-    today = _today()
+    today = clinic_today(current_user.clinic)
     if request.method == "GET":
         data = services.record_data(current)
         form = HealthForm(data={**data, "based_on": current.number if current else 0, "change_note": ""})
@@ -120,7 +117,7 @@ def update(client_id: int):
     if current is None:
         flash("There is no health history yet: start with the intake.", "info")
         return redirect(url_for("intake.edit", client_id=client.id))
-    today = _today()
+    today = clinic_today(current_user.clinic)
     if request.method == "GET":
         data = services.record_data(current)
         form = UpdateForm(data={**data, "based_on": current.number, "change_note": ""})

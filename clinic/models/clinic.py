@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..database import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import UTCDateTime
 from ..extensions import db
 
 

@@ -5,7 +5,8 @@ from datetime import datetime, time
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import UTCDateTime
 from ..extensions import db
 from .client import Client
 from .user import User

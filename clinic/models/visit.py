@@ -6,7 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import UTCDateTime, utcnow
+from ..clock import utcnow
+from ..database import UTCDateTime
 from ..extensions import db
 from .client import Client, HealthRecord
 from .user import User

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import get_scoped_or_404
-from ..database import utcnow
+from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import Appointment, Service
 from . import booking, picker
@@ -49,9 +49,9 @@ def _query_defaults() -> dict:
     try:
         data["date"] = date.fromisoformat(args.get("date", "")[:10])
     except ValueError:
-        data["date"] = utcnow().astimezone(current_user.clinic.tz).date()
+        data["date"] = clinic_today(current_user.clinic)
     if not booking.in_calendar(data["date"]):
-        data["date"] = utcnow().astimezone(current_user.clinic.tz).date()
+        data["date"] = clinic_today(current_user.clinic)
     try:
         data["time"] = time.fromisoformat(args.get("time", "")[:5])
     except ValueError:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
 from ..rules.scheduling import local_instant, nearest_free_slots, within_hours

@@ -3,7 +3,7 @@
 import random
 from datetime import date, datetime, time, timedelta
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, Client, Clinic, Service, User
 from ..rules.scheduling import local_instant

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import get_scoped_or_404, roles_required
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
 from . import ical

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
-from ..database import utcnow
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Visit
 from ..rules.scheduling import day_label
@@ -111,7 +111,7 @@ def follow_ups(visit_id: int):
         db.session.commit()
         return page, status
     rows = _rows_from_request()
-    starts, today = [], utcnow().astimezone(clinic.tz).date()
+    starts, today = [], clinic_today(clinic)
     for row in rows:
         if not row.include or row.error:
             continue

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..database import utcnow
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
 from ..rules.scheduling import ProposedSlot, propose_series
@@ -79,7 +79,7 @@ def propose_follow_ups(
     clinic = db.session.get(Clinic, visit.clinic_id)
     tz = clinic.tz
     service = service or follow_up_service(visit)
-    today = today or utcnow().astimezone(tz).date()
+    today = today or clinic_today(clinic)
     dates = plan_dates(recommendation)
     if service is None or not dates:
         return [ProposedSlot(d, None, None, "not placed: the clinic has no active service") for d in dates]

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed, Clinic, User
 

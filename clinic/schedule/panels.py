@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from ..database import utcnow
+from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
 from ..panels import add_panel
@@ -26,7 +26,7 @@ def _standing_alerts(client_ids, on):
 def today_panel(**_context) -> dict:
     """The current user's appointments today (time, client, service, status), with standing alerts."""
     tz = current_user.clinic.tz
-    today = utcnow().astimezone(tz).date()
+    today = clinic_today(current_user.clinic)
     start = datetime.combine(today, time()).replace(tzinfo=tz)
     rows = list(
         db.session.scalars(

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from ..database import utcnow
+from ..clock import clinic_today, utcnow
 from ..navigation import add_nav
 from ..rules.scheduling import day_label
 from . import calendar, recall
@@ -39,16 +39,12 @@ def short_day(day: date) -> str:
     return f"{weekday[:3]} {number} {month[:3]}"
 
 
-def clinic_today() -> date:
-    return utcnow().astimezone(current_user.clinic.tz).date()
-
-
 def _day_param() -> date:
     try:
         day = date.fromisoformat(request.args.get("date", "")[:10])
     except ValueError:
-        return clinic_today()
-    return day if in_calendar(day) else clinic_today()
+        return clinic_today(current_user.clinic)
+    return day if in_calendar(day) else clinic_today(current_user.clinic)
 
 
 def _therapist_param() -> int | None:
@@ -97,7 +93,7 @@ def _calendar(view: str):
         grid=grid,
         people=people,
         therapist_id=therapist_id,
-        today=clinic_today(),
+        today=clinic_today(current_user.clinic),
         prev_day=day - step,
         next_day=day + step,
     )
@@ -116,13 +112,14 @@ def week():
 @bp.get("/recall", endpoint="recall")
 def recall_list():
     page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
-    rows, more = recall.due_clients(current_user.clinic_id, current_user.clinic.tz, clinic_today(), page)
+    today = clinic_today(current_user.clinic)
+    rows, more = recall.due_clients(current_user.clinic_id, current_user.clinic.tz, today, page)
     return render_template(
         "schedule/recall.html",
         rows=rows,
         page=page,
         more=more,
-        today=clinic_today(),
+        today=today,
         show_phase=current_user.role in ("owner", "therapist"),
     )
 

@@ -12,11 +12,12 @@ from flask_login import current_user
 from sqlalchemy import and_, func, select
 
 from ..access import CLINICAL_ROLES
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, HealthRecord
 from ..rules.alerts import standing_alerts
 from ..rules.policy import Policy
-from .services import client_inputs, clinic_today, current_policy, payload_base
+from .services import client_inputs, current_policy, payload_base
 
 NO_HISTORY = {
     "condition": "no_health_history", "label": "Health history", "region": None, "severity": "absolute",

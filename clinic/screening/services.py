@@ -6,8 +6,9 @@ from typing import Any
 from flask import g, has_request_context
 from flask_login import current_user
 
+from ..clock import clinic_today
 from ..intake.services import (
-    clinic_today,
+    client_clinic,
     current_record,
     current_record_once,
     screening_caveats,
@@ -19,7 +20,6 @@ from ..rules.screening import screen
 from .policy_store import current_policy
 
 __all__ = [
-    "clinic_today",
     "current_policy",
     "jsonable",
     "payload_base",
@@ -35,7 +35,8 @@ def client_inputs(client: Client) -> tuple[HealthRecord | None, Policy, date]:
     """The client's current health record, their clinic's policy and today: read once per request,
     since the client page's alerts and planning panels both need them."""
     if not has_request_context():
-        return current_record(client.id), current_policy(client.clinic_id), clinic_today(current_user.clinic)
+        today = clinic_today(client_clinic(client))
+        return current_record(client.id), current_policy(client.clinic_id), today
     # The record comes from intake's per-request read, which the health panel shares and which a
     # version added in the request replaces.
     record = current_record_once(client.id)

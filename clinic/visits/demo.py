@@ -65,7 +65,8 @@ def _sign(visit: Visit, therapist: User) -> None:
 
 def demo_visits(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dict:
     """DEMO_STEPS entry: 1 to 6 weekly visits for four clients in five; one unsigned note left to finish."""
-    from ..intake.services import clinic_today, current_record
+    from ..clock import clinic_today
+    from ..intake.services import current_record
 
     rng = random.Random(11)  # noqa: S311
     therapists = staff.get("therapist") or staff["owner"]

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Client, TriggerPoint, User, Visit
 from ..panels import add_panel

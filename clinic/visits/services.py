@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..database import utcnow
+from ..clock import utcnow
 from ..extensions import db
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
 from ..rules.vocabulary import REGION_GROUPS

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
-from ..database import utcnow
+from ..clock import clinic_today
 from ..extensions import db
 from ..models import Appointment, Client, Visit
 from . import frequency as visit_frequency
@@ -23,14 +23,6 @@ def _setup(state):
 
     panels.register()
     register_template_helpers(state.app)
-
-
-def _today(client: Client):
-    return utcnow().astimezone(client_tz()).date()
-
-
-def client_tz():
-    return current_user.clinic.tz
 
 
 def _visit_or_404(visit_id: int) -> Visit:
@@ -60,9 +52,9 @@ def new(client_id: int):
     if form.validate_on_submit() and "start" in request.form:
         plan = [item for item in form.plan.data if item["technique"] and item["region"]]
         try:
-            visit = services.start_visit(
-                client, current_user, plan, form.changes.data or "", _today(client), appointment
-            )
+            today = clinic_today(current_user.clinic)
+            changes = form.changes.data or ""
+            visit = services.start_visit(client, current_user, plan, changes, today, appointment)
         except services.NoteProblems as problems:
             form.changes.errors.extend(message for _, message in problems.problems)
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL
+from tests.conftest import PG_URL, TEST_NOW
 from tests.security.browser import HttpBrowser
 from tests.security.conftest import seeded, seeded_template, world_app  # noqa: F401, F811  (shared fixtures)
 from tests.test_booking_concurrency import GUNICORN, ROOT, START_TIMEOUT, free_port
@@ -86,6 +86,7 @@ def drill_env(folder: Path, url: str) -> dict:
         "CLINIC_INSTANCE_PATH": str(folder / "instance"),
         "CLINIC_SECRET_KEY": SECRET,
         "DATABASE_URL": url,
+        "CLINIC_CLOCK": TEST_NOW,  # the servers' clock stands where the test's does
         # the argon2 cost of the seeded users' hashes, so logging in does not rehash them
         "CLINIC_ARGON2_TIME_COST": "1",
         "CLINIC_ARGON2_MEMORY_COST_KIB": "8",

@@ -26,6 +26,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from clinic import create_app
+from clinic.clock import clinic_today
 from clinic.database import normalise_database_url
 from clinic.extensions import db
 from clinic.models import Appointment, Client, TriggerPoint, Visit
@@ -304,7 +305,7 @@ def _drafts(app, world, count: int) -> list[int]:
             intake.record_from_form(client, therapist, {"consent_name": "Saver Drill"}, "intake")
             plan = [{"technique": "stretching", "region": "neck_posterior"}]
             made.append(
-                visits.start_visit(client, therapist, plan, "", intake.clinic_today(therapist.clinic)).id
+                visits.start_visit(client, therapist, plan, "", clinic_today(therapist.clinic)).id
             )
         db.session.commit()
         db.session.remove()

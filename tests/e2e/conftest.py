@@ -10,7 +10,9 @@ import os
 import shutil
 import subprocess
 import threading
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from werkzeug.serving import make_server
@@ -109,6 +111,13 @@ def page(context_factory):
     return context_factory().new_page()
 
 
+def demo_today(clock) -> date:
+    """The demo clinic's date (Europe/London) at the test clock's instant."""
+    from clinic.demo import DEMO_TIMEZONE
+
+    return clock().astimezone(ZoneInfo(DEMO_TIMEZONE)).date()
+
+
 def login(page, base_url, email, password):
     page.goto(base_url + "/login")
     page.get_by_label("Email").fill(email)
@@ -143,4 +152,4 @@ def axe_source():
     return script.read_text()
 
 
-__all__ = ["base_config", "login", "screenshot"]
+__all__ = ["base_config", "demo_today", "login", "screenshot"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import Appointment, Client, Service, User
 from clinic.rules.scheduling import day_label, local_instant
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import demo_today, login, screenshot
 from tests.e2e.test_front_desk_journey import a_quiet_monday
 
 
@@ -19,8 +19,8 @@ def focused(page) -> str:
     )
 
 
-def test_arrow_keys_follow_the_lanes_of_the_week(live_app, base_url, demo, page):
-    tuesday = a_quiet_monday() + timedelta(days=1)  # Maya works 9-17, Tomás 10-18: two lanes
+def test_arrow_keys_follow_the_lanes_of_the_week(live_app, base_url, demo, page, clock):
+    tuesday = a_quiet_monday(clock) + timedelta(days=1)  # Maya works 9-17, Tomás 10-18: two lanes
     with live_app.app_context():
         maya = db.session.scalar(select(User).where(User.name == "Maya Okafor"))
         client = db.session.scalars(select(Client).where(Client.archived_at.is_(None))).first()
@@ -59,12 +59,13 @@ def test_arrow_keys_follow_the_lanes_of_the_week(live_app, base_url, demo, page)
 
 
 def test_the_clinic_week_has_no_serious_accessibility_violations(
-    live_app, base_url, demo, context_factory, axe_source
+    live_app, base_url, demo, context_factory, axe_source, clock
 ):
     """The main-pages check covers the day view; the week of every therapist has its own markup (lanes)."""
     page = context_factory(bypass_csp=True).new_page()  # the CSP rightly refuses the injected axe script
     login(page, base_url, "desk@demo.knotwork.test", demo)
-    page.goto(f"{base_url}/calendar/week?therapist=all")
+    next_week = demo_today(clock) + timedelta(days=7)  # wholly ahead, and inside the demo's booked weeks
+    page.goto(f"{base_url}/calendar/week?date={next_week.isoformat()}&therapist=all")
     assert page.locator("a.slot").count() + page.locator("a.appt").count() > 50
     page.add_script_tag(content=axe_source)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -4,15 +4,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from clinic.database import utcnow
 from clinic.extensions import db
 from clinic.models import Appointment, Client, Visit
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import demo_today, login, screenshot
 
 
-def a_quiet_monday():
-    """A Monday five weeks ahead: open hours, and beyond the demo's booked weeks."""
-    day = utcnow().date() + timedelta(days=35)
+def a_quiet_monday(clock):
+    """A Monday five weeks after the clock's day: open hours, and beyond the demo's booked weeks."""
+    day = demo_today(clock) + timedelta(days=35)
     return day + timedelta(days=(7 - day.weekday()) % 7)
 
 
@@ -23,13 +22,13 @@ def book(page, client_label):
     page.get_by_role("button", name="Book", exact=True).click()
 
 
-def test_front_desk_books_reschedules_and_meets_a_conflict(live_app, base_url, demo, page):
+def test_front_desk_books_reschedules_and_meets_a_conflict(live_app, base_url, demo, page, clock):
     with live_app.app_context():
         clients = db.session.scalars(select(Client).order_by(Client.id).limit(2)).all()
         first, second = (f"{c.last_name}, {c.first_name}" for c in clients)
         visit_id = db.session.scalar(select(Visit.id).limit(1))
         client_id = clients[0].id
-    day = a_quiet_monday()
+    day = a_quiet_monday(clock)
     when = f"{day.strftime('%A')} {day.day} {day.strftime('%B')}"
 
     login(page, base_url, "desk@demo.knotwork.test", demo)
@@ -52,7 +51,7 @@ def test_front_desk_books_reschedules_and_meets_a_conflict(live_app, base_url, d
     with live_app.app_context():
         booked = db.session.scalars(
             select(Appointment)
-            .where(Appointment.start_at >= utcnow() + timedelta(days=30))
+            .where(Appointment.start_at >= clock() + timedelta(days=30))
             .order_by(Appointment.id)
         ).all()
     assert len(booked) == 2 and booked[0].start_at != booked[1].start_at
@@ -84,11 +83,11 @@ def maya_id(app):
         return db.session.scalar(select(User.id).where(User.email == "maya@demo.knotwork.test"))
 
 
-def test_booking_with_the_keyboard_alone(live_app, base_url, demo, page):
+def test_booking_with_the_keyboard_alone(live_app, base_url, demo, page, clock):
     with live_app.app_context():
         client = db.session.scalars(select(Client).order_by(Client.id.desc())).first()
         surname = client.last_name
-    day = a_quiet_monday() + timedelta(days=1)
+    day = a_quiet_monday(clock) + timedelta(days=1)
     login(page, base_url, "desk@demo.knotwork.test", demo)
     page.goto(f"{base_url}/calendar?date={day.isoformat()}")
     for _ in range(80):  # Tab until a free slot of the grid has the focus

@@ -7,10 +7,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from clinic import bodymap
-from clinic.database import utcnow
 from clinic.extensions import db
 from clinic.models import Appointment, Client
-from tests.e2e.conftest import login, screenshot
+from tests.e2e.conftest import demo_today, login, screenshot
 
 
 def tap_region(page, view, region):
@@ -21,7 +20,7 @@ def tap_region(page, view, region):
     svg.click(position={"x": x * box["width"] / 200, "y": y * box["height"] / 440})
 
 
-def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, page, tmp_path):
+def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, page, tmp_path, clock):
     login(page, base_url, "maya@demo.knotwork.test", demo)
     assert page.get_by_role("heading", name="Today").first.is_visible()  # today's schedule on the home page
 
@@ -43,7 +42,7 @@ def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, pa
     if not regions.evaluate("details => details.open"):
         regions.locator("summary").click()
     page.locator("#cond_recent_surgery_region-knee_l").check()
-    surgery = (utcnow() - timedelta(days=21)).date().isoformat()
+    surgery = (demo_today(clock) - timedelta(days=21)).isoformat()
     page.locator("#cond_recent_surgery_date").fill(surgery)
     page.get_by_label("Client's full name, typed as a signature").fill("Rosa Delgado")
     page.get_by_role("button", name="Save the intake").click()

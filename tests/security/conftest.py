@@ -10,7 +10,7 @@ import pytest
 
 from clinic import create_app
 from clinic.extensions import db
-from tests.conftest import PG_URL, base_config
+from tests.conftest import PG_URL, TEST_NOW, base_config
 
 from .helpers import csrf_token
 from .world import PASSWORD, seed_world
@@ -29,7 +29,7 @@ def seeded_template(database_template, tmp_path_factory):
         source.backup(target)
     source.close()
     target.close()
-    app = create_app(base_config(f"sqlite:///{path}", folder))
+    app = create_app({**base_config(f"sqlite:///{path}", folder), "CLOCK": TEST_NOW})
     world = seed_world(app)
     with app.app_context():
         db.engine.dispose()

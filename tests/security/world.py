@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy import text
 
+from clinic.clock import clinic_today
 from clinic.extensions import db
 
 PASSWORD = "lantern-orchard-velvet"  # tests/conftest.TEST_PASSWORD; the app's common-password list allows it
@@ -305,7 +306,7 @@ def _seed_side(app, name: str) -> Side:
     side.client, side.client2 = client.id, client2.id
     db.session.flush()
 
-    today = intake.clinic_today(clinic)
+    today = clinic_today(clinic)
     history = {
         "conditions": [
             {"code": "fibromyalgia", "note": t("health.condition_note")},
