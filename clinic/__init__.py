@@ -48,10 +48,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
 
     from .errors import register_error_handlers
+    from .json_input import register_json_input
     from .security import register_security
 
     register_error_handlers(app)
     register_security(app)
+    register_json_input(app)
     return app
 
 

@@ -42,6 +42,10 @@ WTF_CSRF_TIME_LIMIT = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 # Largest request body accepted (413 beyond it).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+# JSON request bodies (clinic/json_input.py): larger or deeper bodies get a 413 or a 400.
+JSON_MAX_BYTES = 64 * 1024
+JSON_MAX_DEPTH = 16
+
 # Login throttling, counted in the database so it holds across worker processes.
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = 5

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..extensions import db
+from ..json_input import json_object
 from ..models import Appointment
 from . import booking, calendar
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken
@@ -74,9 +75,7 @@ def list_appointments():
 
 @bp.post("/appointments")
 def create_appointment():
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _error(400, "Send a JSON object.")
+    body = json_object()
     unknown = set(body) - FIELDS
     if unknown:
         return _error(400, f"Unknown fields: {', '.join(sorted(unknown))}.")

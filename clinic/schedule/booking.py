@@ -2,14 +2,14 @@
 
 The database has the last word on overlaps (PostgreSQL exclusion constraint, SQLite trigger): the check
 made here first only gives a friendlier answer; two requests racing for one slot both pass it, and the
-second insert is refused by the database and reported as SlotTaken, like the check would have.
+second insert is refused by the database and reported as SlotTaken, like the check would have
+(slot_guard.py: one writer per therapist's calendar, deadlocks retried, never an error page).
 """
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import utcnow
@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
 from ..rules.scheduling import local_instant, nearest_free_slots, within_hours
 from . import hours as opening
+from .slot_guard import Overlap, write_slots
 
 STEP_MINUTES = 5  # the calendar's grid: starts and durations fall on it
 MAX_ID = 2**31 - 1
@@ -304,19 +305,10 @@ def _guarded_flush(
     duration: timedelta,
     exclude_id: int | None = None,
 ) -> None:
-    """Apply `change` and flush inside a savepoint, so a refusal leaves the outer transaction usable."""
+    """Apply `change` where the database has the last word on overlaps (slot_guard.write_slots)."""
     try:
-        with db.session.begin_nested():
-            change()
-    except IntegrityError as error:
-        if not is_overlap(error):
-            raise
+        write_slots(therapist_id, change)
+    except Overlap:
         raise SlotTaken(nearest_free(clinic, therapist_id, start, duration, exclude_id=exclude_id)) from None
     except StaleDataError:
         raise Stale() from None
-
-
-def is_overlap(error: IntegrityError) -> bool:
-    """The database's double-booking refusal: SQLSTATE 23P01 (PostgreSQL) or the SQLite trigger's message."""
-    original = error.orig
-    return getattr(original, "sqlstate", None) == "23P01" or "slot_overlap" in str(original)

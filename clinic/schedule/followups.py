@@ -6,15 +6,15 @@ The lead's visit page calls these too: propose_follow_ups(visit, recommendation)
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
 from ..rules.scheduling import ProposedSlot, propose_series
 from . import hours as opening
-from .booking import OutsideHours, busy_intervals, in_calendar, is_overlap, is_within_hours
+from .booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
 from .services import active_services, default_service
+from .slot_guard import Overlap, write_slots
 
 DEFAULT_TIME = time(10)
 SEARCH_DAYS = 14
@@ -164,10 +164,7 @@ def book_series(
         for start in starts
     ]
     try:
-        with db.session.begin_nested():
-            db.session.add_all(made)
-    except IntegrityError as error:
-        if not is_overlap(error):
-            raise
+        write_slots(visit.therapist_id, lambda: db.session.add_all(made))
+    except Overlap:
         raise SeriesTaken() from None
     return made

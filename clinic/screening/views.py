@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404, roles_required
 from ..extensions import db
+from ..json_input import json_object
 from ..models import Client
 from ..navigation import add_nav
 from ..panels import add_panel
@@ -38,11 +39,7 @@ add_panel("client", "screening/_plan_panel.html", ("owner", "therapist"), 15, _p
 @clinical_roles_required
 def api():
     """The screen() payload in, the result out, with the clinic's current policy (live preview)."""
-    if not request.is_json:
-        return jsonify(error="Send the screening payload as JSON (Content-Type: application/json)."), 415
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify(error="payload: expected a JSON object"), 400
+    payload = json_object("payload")
     if "client_id" in payload:
         # The payload is the whole story: a client's record is screened on the client's own pages.
         return jsonify(error="client_id: not accepted here; send only the screening payload"), 400

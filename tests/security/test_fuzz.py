@@ -460,3 +460,31 @@ def test_the_fuzzers_reach_success_too(fuzz_app):
         webs["frontdesk"].post("/clients/new", data={"first_name": "Ada", "last_name": "Quill"}).status_code
         == 302
     )
+
+
+def nested(depth: int, kind: str) -> str:
+    """A JSON document nested `depth` levels deep: arrays, objects or both in turn."""
+    opens = {"array": "[", "object": '{"a":', "mixed": '[{"a":'}[kind]
+    closes = {"array": "]", "object": "}", "mixed": "}]"}[kind]
+    unit = 2 if kind == "mixed" else 1
+    return opens * (depth // unit) + "1" + closes * (depth // unit)
+
+
+@FUZZ
+@given(
+    depth=st.integers(min_value=1, max_value=3000),
+    kind=st.sampled_from(["array", "object", "mixed"]),
+    url=st.sampled_from(["/api/appointments", "/api/screening"]),
+)
+@example(depth=1000, kind="array", url="/api/appointments")  # the 2 KB body that answered 500
+@example(depth=1000, kind="array", url="/api/screening")
+@example(depth=17, kind="object", url="/api/screening")
+def test_fuzz_json_nesting_is_bounded_on_every_json_api(fuzz_app, depth, kind, url):
+    app, world, webs = fuzz_app
+    before = content_checksum(app)
+    role = "frontdesk" if url == "/api/appointments" else "therapist"
+    response = webs[role].post(url, data=nested(depth, kind), content_type="application/json")
+    check_refused_or_valid(app, before, response, (), f"{url} nested {depth} {kind}")
+    assert response.status_code in (400, 413) and response.mimetype == "application/json"
+    if depth > app.config["JSON_MAX_DEPTH"] and len(nested(depth, kind)) <= app.config["JSON_MAX_BYTES"]:
+        assert "levels deep" in response.get_json()["error"]
