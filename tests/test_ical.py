@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import CalendarFeed, HealthRecord, User
+from tests.conftest import login
 from tests.test_schedule_support import (
     MONDAY,
     add_appointment,
@@ -201,3 +202,48 @@ def test_another_clinics_feed_cannot_be_revoked(app, web, login_as, factory, own
     assert web.post(f"/settings/calendar-feed/{theirs}/revoke").status_code == 404
     with app.app_context():
         assert db.session.get(CalendarFeed, theirs).revoked_at is None
+
+
+@pytest.mark.parametrize(
+    ("change", "data"),
+    [
+        ("role", {"role": "frontdesk"}),
+        ("deactivate", {}),
+        ("password", {"password": "a brand new passphrase here"}),
+    ],
+)
+def test_a_feed_stops_when_its_owner_changes_who_the_therapist_is(
+    app, web, login_as, owner, therapist, booked, change, data
+):
+    """The feed works without logging in: it must stop when the owner changes the role, deactivates
+    the account or sets a new password, and stay stopped when the role comes back."""
+    login_as(therapist)
+    token = re.search(
+        r"/feeds/([^\"]+)\.ics", web.post("/settings/calendar-feed").get_data(as_text=True)
+    ).group(1)
+    anonymous, desk = app.test_client(), app.test_client()
+    assert anonymous.get(f"/feeds/{token}.ics").status_code == 200
+    login(desk, "owner@example.test")
+    response = desk.post(f"/admin/users/{therapist}/{change}", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert anonymous.get(f"/feeds/{token}.ics").status_code == 404
+    if change == "role":
+        assert desk.post(f"/admin/users/{therapist}/role", data={"role": "therapist"}).status_code == 302
+    if change == "deactivate":
+        assert desk.post(f"/admin/users/{therapist}/activate").status_code == 302
+    assert anonymous.get(f"/feeds/{token}.ics").status_code == 404
+    assert audit_actions(app, "feed.")[-1] == "feed.revoke"
+
+
+def test_a_feed_of_someone_moved_to_the_front_desk_stops_even_unrevoked(
+    app, web, login_as, therapist, booked
+):
+    """The serving check itself refuses a feed whose user no longer has a calendar of their own."""
+    login_as(therapist)
+    token = re.search(
+        r"/feeds/([^\"]+)\.ics", web.post("/settings/calendar-feed").get_data(as_text=True)
+    ).group(1)
+    with app.app_context():
+        db.session.get(User, therapist).role = "frontdesk"  # e.g. by the CLI, past the admin page
+        db.session.commit()
+    assert app.test_client().get(f"/feeds/{token}.ics").status_code == 404

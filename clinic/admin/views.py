@@ -10,6 +10,7 @@ from ..access import get_scoped_or_404, roles_required, scoped
 from ..auth import services as accounts
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..schedule import ical
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -63,6 +64,7 @@ def set_role(user_id: int):
         flash(str(error), "error")
         return redirect(url_for("admin.users")), 303
     audit.record("user.role", object_type="user", object_id=user.id)
+    _revoke_feeds(user)
     db.session.commit()
     flash("Role changed.", "success")
     return redirect(url_for("admin.users"))
@@ -80,6 +82,7 @@ def set_password(user_id: int):
             form.password.errors.append(str(error))
             return render_template("admin/user_password.html", form=form, user=user), 400
         audit.record("user.password_set", object_type="user", object_id=user.id)
+        _revoke_feeds(user)
         db.session.commit()
         flash("New password set; their open sessions have ended.", "success")
         return redirect(url_for("admin.users"))
@@ -108,9 +111,18 @@ def _set_active(user_id: int, active: bool):
         flash(str(error), "error")
         return redirect(url_for("admin.users"))
     audit.record("user.activate" if active else "user.deactivate", object_type="user", object_id=user.id)
+    if not active:
+        _revoke_feeds(user)
     db.session.commit()
     flash("Account reactivated." if active else "Account deactivated; its sessions have ended.", "success")
     return redirect(url_for("admin.users"))
+
+
+def _revoke_feeds(user: User) -> None:
+    """A change of who someone is or what they may see ends their calendar feeds: the feed URL is a
+    key that works without logging in, and would otherwise outlive the change."""
+    if ical.revoke_all(user):
+        audit.record("feed.revoke", object_type="user", object_id=user.id)
 
 
 AUDIT_PAGE = 100

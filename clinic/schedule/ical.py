@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Appointment, CalendarFeed, Clinic, User
 
 PRODID = "-//Knotwork//Clinic calendar//EN"
+FEED_ROLES = ("owner", "therapist")  # who has a calendar of their own to subscribe to
 FEED_PAST = timedelta(days=60)
 FEED_FUTURE = timedelta(days=366)
 
@@ -87,12 +88,14 @@ def create_feed(user: User) -> tuple[CalendarFeed, str]:
     return feed, token
 
 
-def revoke_all(user: User) -> None:
-    db.session.execute(
+def revoke_all(user: User) -> int:
+    """Stop every live feed of `user`; returns how many there were."""
+    result = db.session.execute(
         update(CalendarFeed)
         .where(CalendarFeed.user_id == user.id, CalendarFeed.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
+    return result.rowcount
 
 
 def revoke(feed: CalendarFeed) -> None:
@@ -101,7 +104,9 @@ def revoke(feed: CalendarFeed) -> None:
 
 
 def find_active(token: str) -> tuple[CalendarFeed, User] | None:
-    """The live feed and its therapist for a token; None when unknown, revoked or the user is deactivated."""
+    """The live feed and its therapist for a token; None when unknown or revoked, or when its user is
+    deactivated or no longer in a role with a calendar of their own (a feed is revoked too when the
+    owner changes the role, deactivates or resets the password: this check is the second line)."""
     if not token or len(token) > 100:
         return None
     row = db.session.execute(
@@ -111,6 +116,7 @@ def find_active(token: str) -> tuple[CalendarFeed, User] | None:
             CalendarFeed.token_hash == token_hash(token),
             CalendarFeed.revoked_at.is_(None),
             User.active.is_(True),
+            User.role.in_(FEED_ROLES),
             User.clinic_id == CalendarFeed.clinic_id,
         )
     ).first()
