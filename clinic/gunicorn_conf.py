@@ -12,6 +12,11 @@ graceful_timeout = 20
 # every request itself, with the path only and tokens masked (clinic/logging.py).
 accesslog = None
 errorlog = "-"
+# Which proxy headers to believe is the app's decision alone (TRUSTED_PROXIES, werkzeug's ProxyFix in
+# clinic/security.py): gunicorn trusts none, from any address. Its default believes X-Forwarded-Proto
+# from 127.0.0.1, so a plain HTTP request claiming https got HSTS with TRUSTED_PROXIES = 0.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
 # Each worker builds its own app and database engine after the fork: no connection crosses a fork.
 preload_app = False
 

@@ -7,16 +7,11 @@ on, releases 10 threads at a barrier, and expects exactly one success and nine 4
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from datetime import date
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -24,25 +19,12 @@ from sqlalchemy import func, select
 
 from clinic.extensions import db
 from clinic.models import Appointment
-from tests.conftest import PG_URL, TEST_NOW, TEST_PASSWORD
+from tests.conftest import PG_URL, TEST_PASSWORD
+from tests.gunicorn_server import running_gunicorn, server_env
 from tests.test_schedule_support import add_appointment, add_client, csrf_token_from, local, set_up_calendar
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 THREADS = 10
-START_TIMEOUT = 15
 REQUEST_TIMEOUT = 15
-
-
-def free_port() -> int:
-    for port in range(5150, 5200):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5150-5199")
 
 
 class Browser:
@@ -83,57 +65,11 @@ class Browser:
 
 @pytest.fixture
 def server(app, tmp_path):
-    """gunicorn with 2 sync workers on this test's database; stopped (and waited for) afterwards."""
-    port = free_port()
-    url = PG_URL or app.config["SQLALCHEMY_DATABASE_URI"]
-    env = {
-        **os.environ,
-        "CLINIC_INSTANCE_PATH": str(tmp_path / "gunicorn-instance"),
-        "CLINIC_SECRET_KEY": "concurrency-test-secret-key-0123456789-abcdef",
-        "DATABASE_URL": url,
-        "CLINIC_CLOCK": TEST_NOW,  # the servers' clock stands where the test's does
-        # the same argon2 cost as the test users' hashes, so logging in does not rehash them
-        "CLINIC_ARGON2_TIME_COST": "1",
-        "CLINIC_ARGON2_MEMORY_COST_KIB": "8",
-        "CLINIC_ARGON2_PARALLELISM": "1",
-    }
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "-c",
-            "python:clinic.gunicorn_conf",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "clinic:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if Browser(port).request("GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.1)
-        yield port, tmp_path / "gunicorn.log"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
+    """gunicorn with 2 sync workers on this test's database: (port, its log); stopped afterwards."""
+    log = tmp_path / "gunicorn.log"
+    env = server_env(tmp_path, PG_URL or app.config["SQLALCHEMY_DATABASE_URI"])
+    with running_gunicorn(env, log) as (port, _):
+        yield port, log
 
 
 def test_ten_simultaneous_bookings_of_one_slot_make_one_appointment(

@@ -6,8 +6,6 @@ test's tmp folder, and gunicorn's access log too if production has one. CSRF is 
 always stopped (and waited for), and every drill is bounded in time.
 """
 
-import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -15,12 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, TEST_NOW
+from tests.conftest import PG_URL
+from tests.gunicorn_server import running_gunicorn, server_env
 from tests.security.browser import HttpBrowser
 from tests.security.conftest import seeded, seeded_template, world_app  # noqa: F401, F811  (shared fixtures)
-from tests.test_booking_concurrency import GUNICORN, ROOT, START_TIMEOUT, free_port
-
-SECRET = "drill-secret-key-0123456789-abcdefghijklmnop"
 
 
 @dataclass
@@ -81,17 +77,7 @@ def database_url(app) -> str:
 
 
 def drill_env(folder: Path, url: str) -> dict:
-    return {
-        **os.environ,
-        "CLINIC_INSTANCE_PATH": str(folder / "instance"),
-        "CLINIC_SECRET_KEY": SECRET,
-        "DATABASE_URL": url,
-        "CLINIC_CLOCK": TEST_NOW,  # the servers' clock stands where the test's does
-        # the argon2 cost of the seeded users' hashes, so logging in does not rehash them
-        "CLINIC_ARGON2_TIME_COST": "1",
-        "CLINIC_ARGON2_MEMORY_COST_KIB": "8",
-        "CLINIC_ARGON2_PARALLELISM": "1",
-    }
+    return server_env(folder, url)
 
 
 @pytest.fixture
@@ -101,51 +87,11 @@ def gunicorn(world_app, tmp_path):  # noqa: F811  (the fixture imported above)
     folder = tmp_path / "gunicorn"
     folder.mkdir()
     url = database_url(app)
-    port = free_port()
-    output = open(folder / "output.log", "wb")  # noqa: SIM115 (closed below)
     from clinic import gunicorn_conf
 
     access = ["--access-logfile", str(folder / "access.log")] if gunicorn_conf.accesslog else []
-    process = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "-c",
-            "python:clinic.gunicorn_conf",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            *access,
-            "--error-logfile",
-            str(folder / "error.log"),
-            "--graceful-timeout",
-            "5",
-            "clinic:create_app()",
-        ],
-        cwd=ROOT,
-        env=drill_env(folder, url),
-        stdout=output,
-        stderr=subprocess.STDOUT,
-    )
-    server = Server(port, process, folder, url)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if HttpBrowser(port, timeout=2).get("/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start:\n" + server.error_log[-3000:])
-            time.sleep(0.1)
+    logs = (*access, "--error-logfile", str(folder / "error.log"), "--graceful-timeout", "5")
+    with running_gunicorn(drill_env(folder, url), folder / "output.log", logs) as (port, process):
+        server = Server(port, process, folder, url)
         server.wait_for_workers(2)
         yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        output.close()
