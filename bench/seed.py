@@ -62,6 +62,7 @@ def make_app(database_url: str | None, instance: str | None):
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("CLINIC_SECRET_KEY", "bench-" + "x" * 40)
     os.environ.setdefault("CLINIC_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("CLINIC_PUBLIC_BASE_URL", "http://127.0.0.1")
     from clinic import create_app
 
     return create_app()

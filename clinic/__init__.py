@@ -11,6 +11,8 @@ from . import config as default_config
 from .clock import configured_clock
 from .database import configure_sqlite, normalise_database_url
 from .extensions import csrf, db, login_manager, migrate
+from .public_url import configure_public_base_url
+from .request_numbers import register_number_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -39,12 +41,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     _configure_database_url(app)
     _configure_secret_key(app)
+    configure_public_base_url(app)
+    _configure_cookie_security(app)
 
     from .logging import configure_logging
 
     configure_logging(app)
     configured_clock(app)
     _register_extensions(app)
+    register_number_converters(app)  # before the routes: every <int:...> is an id the database can hold
     _register_blueprints(app)
 
     from .errors import register_error_handlers
@@ -95,6 +100,15 @@ def _configure_secret_key(app: Flask) -> None:
             f"{app.config['MIN_SECRET_KEY_LENGTH']} characters. Set CLINIC_SECRET_KEY or SECRET_KEY "
             f"in {Path(app.instance_path) / 'config.py'}, or put a random key in {key_path}."
         )
+
+
+def _configure_cookie_security(app: Flask) -> None:
+    """The session cookie is Secure unless this is a local trial or a test, or the deployment opts out
+    (SESSION_COOKIE_SECURE = False, for a plain-HTTP set-up only: the cookie then crosses the network
+    in clear)."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
 
 
 def _register_extensions(app: Flask) -> None:

@@ -25,8 +25,9 @@ PROPAGATE_EXCEPTIONS = False
 SESSION_COOKIE_NAME = "knotwork_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-# True forces the Secure flag; False sets it only when the request came over HTTPS.
-SESSION_COOKIE_SECURE = False
+# Secure flag of the session cookie. None: Secure everywhere but local trials (debug) and tests.
+# False is for a plain-HTTP set-up on a private network only (the cookie then crosses it in clear).
+SESSION_COOKIE_SECURE: bool | None = None
 PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
 # The cookie is sent again only when the session changes (last-seen moves at most once a
 # minute, see clinic/auth/sessions.py), not signed afresh on every response.
@@ -55,6 +56,11 @@ LOGIN_MAX_FAILURES_PER_IP = 50
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST_KIB = 65_536
 ARGON2_PARALLELISM = 4
+
+# The address clients and staff use to reach Knotwork, e.g. https://clinic.example.org: every link
+# that leaves the app (self-intake, calendar feeds, e-mails) is built on it, never on the request's
+# Host header. Required outside local trials (debug: http://127.0.0.1:5000) and tests.
+PUBLIC_BASE_URL: str | None = None
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted.
 # 0 (default) trusts none: the peer address is the client address.

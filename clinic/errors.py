@@ -6,7 +6,7 @@ import traceback
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 logger = logging.getLogger("clinic.errors")
 
@@ -20,6 +20,11 @@ MESSAGES = {
     429: ("Too many attempts", "Too many attempts. Wait a few minutes, then try again."),
     500: ("Something went wrong", "The error was recorded. Nothing you typed was saved; please try again."),
 }
+
+
+class ShownBadRequest(BadRequest):
+    """A 400 whose description is written for the person who sent the request (other descriptions
+    are werkzeug's, for developers, and never shown)."""
 
 
 def wants_json() -> bool:
@@ -43,7 +48,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        response = error_response(error.code or 500)
+        shown = error.description if isinstance(error, ShownBadRequest) else None
+        response = error_response(error.code or 500, shown)
         if error.code == 429 and getattr(error, "retry_after", None):
             response.headers["Retry-After"] = str(error.retry_after)
         if error.code == 405 and getattr(error, "valid_methods", None):

@@ -7,6 +7,8 @@ import pytest
 
 from clinic import create_app
 
+PUBLIC = "PUBLIC_BASE_URL = 'https://clinic.example.org'\n"
+
 
 def write_instance_config(instance, text):
     instance.mkdir(parents=True, exist_ok=True)
@@ -24,7 +26,9 @@ def instance(tmp_path, monkeypatch):
 
 
 def test_defaults_then_instance_config_then_environment(instance, monkeypatch):
-    write_instance_config(instance, "SECRET_KEY = 'k' * 40\nPAGE_SIZE = 77\nLOGIN_MAX_FAILURES_PER_IP = 9\n")
+    write_instance_config(
+        instance, f"SECRET_KEY = 'k' * 40\nPAGE_SIZE = 77\nLOGIN_MAX_FAILURES_PER_IP = 9\n{PUBLIC}"
+    )
     app = create_app()
     assert app.config["PAGE_SIZE"] == 77
     assert app.config["LOGIN_MAX_FAILURES_PER_IP"] == 9
@@ -36,7 +40,7 @@ def test_defaults_then_instance_config_then_environment(instance, monkeypatch):
 
 
 def test_database_url_default_is_sqlite_in_instance_and_env_wins(instance, monkeypatch):
-    write_instance_config(instance, "SECRET_KEY = 'k' * 40\n")
+    write_instance_config(instance, f"SECRET_KEY = 'k' * 40\n{PUBLIC}")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'knotwork.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://someone@db.example/clinic")
@@ -48,6 +52,31 @@ def test_test_config_replaces_instance_config(instance):
     write_instance_config(instance, "PAGE_SIZE = 77\n")
     app = create_app({"TESTING": True, "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["PAGE_SIZE"] == 50
+
+
+def test_production_needs_the_public_address_and_makes_cookies_secure(instance):
+    write_instance_config(instance, "SECRET_KEY = 'k' * 40\n")
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL is not set"):
+        create_app()
+    write_instance_config(instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'clinic.example.org'\n")
+    with pytest.raises(RuntimeError, match="expected an address like"):
+        create_app()
+    write_instance_config(instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'https://clinic.example.org/'\n")
+    app = create_app()
+    assert app.config["PUBLIC_BASE_URL"] == "https://clinic.example.org"
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # HTTPS by default outside local trials
+    write_instance_config(
+        instance,
+        "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'http://10.0.0.5'\nSESSION_COOKIE_SECURE = False\n",
+    )
+    assert create_app().config["SESSION_COOKIE_SECURE"] is False  # the documented plain-HTTP opt-out
+
+
+def test_a_local_trial_has_a_local_address_and_plain_cookies(instance, monkeypatch):
+    monkeypatch.setenv("CLINIC_DEBUG", "true")
+    app = create_app()
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    assert app.config["SESSION_COOKIE_SECURE"] is False
 
 
 def test_production_refuses_missing_or_short_secret_key(instance):

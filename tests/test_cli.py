@@ -138,7 +138,7 @@ def test_demo_users_each_get_a_home_page(app, runner):
 
 
 def test_demo_is_refused_under_production_config(make_app):
-    app = make_app(TESTING=False, DEBUG=False)
+    app = make_app(TESTING=False, DEBUG=False, PUBLIC_BASE_URL="https://clinic.example.org")
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 1 and "refused under production" in result.output
 

@@ -1,5 +1,6 @@
 """Booking, rescheduling, cancelling and statuses through the pages; DST; opening hours."""
 
+import html
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -564,3 +565,41 @@ def test_control_characters_never_reach_the_database(app, web, login_as, frontde
     )
     with app.app_context():
         assert db.session.query(Service).filter_by(name="Cupping").count() == 1
+
+
+GAP_MESSAGE = (
+    "01:30 does not exist on Sunday 28 March: the clocks go forward from 01:00 to 02:00. "
+    "Choose a time before 01:00 or from 02:00."
+)
+
+
+def test_a_time_the_clocks_skip_is_refused_by_the_form_naming_the_gap(app, web, login_as, frontdesk, cal):
+    login_as(frontdesk)
+    before = table_counts(app)
+    spring_forward = date(2030, 3, 31)  # the last Sunday of March
+    data = form(cal, day=spring_forward, at="01:30", outside_hours_ok="y")
+    response = web.post("/appointments/new", data=data)
+    assert response.status_code == 400
+    message = GAP_MESSAGE.replace("28 March", "31 March")
+    assert html.escape(message, quote=False) in response.get_data(as_text=True)
+    assert table_counts(app) == before
+
+
+def test_a_time_the_clocks_skip_is_refused_by_the_api_naming_the_gap(app, web, login_as, frontdesk, cal):
+    login_as(frontdesk)
+    before = table_counts(app)
+    payload = {
+        "therapist_id": cal["therapist"],
+        "client_id": cal["client"],
+        "service_id": cal["services"][60],
+        "start": "2027-03-28T01:30",
+        "outside_hours_ok": True,
+    }
+    response = web.post("/api/appointments", json=payload)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": GAP_MESSAGE, "field": "start"}
+    assert table_counts(app) == before
+    # the same instant with its offset is unambiguous: 01:30 UTC is 02:30 BST
+    response = web.post("/api/appointments", json={**payload, "start": "2027-03-28T01:30+00:00"})
+    assert response.status_code == 201
+    assert response.get_json()["start"].startswith("2027-03-28T02:30")

@@ -10,6 +10,7 @@ from ..access import get_scoped_or_404, roles_required, scoped
 from ..auth import services as accounts
 from ..extensions import db
 from ..models import AuditEvent, User
+from ..request_numbers import query_int
 from ..schedule import ical
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
@@ -132,7 +133,7 @@ AUDIT_PAGE = 100
 @roles_required("owner")
 def audit_log():
     query = scoped(AuditEvent).order_by(AuditEvent.id.desc())
-    user_id = request.args.get("user", type=int)
+    user_id = query_int("user")
     action = request.args.get("action", "", type=str).strip()[:64]
     day = request.args.get("day", "", type=str)
     if user_id:
@@ -146,7 +147,7 @@ def audit_log():
             flash("The date must look like 2026-11-24.", "error")
         else:
             query = query.where(AuditEvent.at >= start, AuditEvent.at < start + timedelta(days=1))
-    before = request.args.get("before", type=int)
+    before = query_int("before")
     if before:
         query = query.where(AuditEvent.id < before)
     events = db.session.scalars(query.limit(AUDIT_PAGE + 1)).all()

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Client
 from ..navigation import add_nav
 from ..panels import panels_for
+from ..request_numbers import query_int
 from . import services
 from .forms import ClientForm
 
@@ -19,7 +20,7 @@ add_nav("Clients", "clients.index", ("owner", "therapist", "frontdesk"), 20)
 @bp.get("")
 def index():
     text = request.args.get("q", "", type=str)[:100]
-    page = request.args.get("page", 1, type=int)
+    page = query_int("page", 1)
     archived = request.args.get("archived") == "1"
     rows, more = services.search(current_user.clinic_id, text, page, archived)
     audit.record("client.list", object_type="client")

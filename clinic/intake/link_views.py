@@ -11,6 +11,7 @@ from .. import audit
 from ..access import clinical_roles_required
 from ..clock import clinic_today
 from ..extensions import db
+from ..public_url import public_url
 from . import links, services
 from .describe import diff
 from .forms import ActionForm
@@ -39,7 +40,7 @@ def create_link(client_id: int):
     _audit("intake_link.create", link, client.id)
     db.session.commit()
     # Shown on this response only: the token is not stored, not flashed and not put in a cookie.
-    url = url_for("selfintake.form", token=token, _external=True)
+    url = public_url("selfintake.form", token=token)
     return render_template("intake/link_created.html", client=client, link=link, url=url,
                            replaced=bool(replaced), clinic=current_user.clinic)
 

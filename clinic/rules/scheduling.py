@@ -58,6 +58,41 @@ def local_instant(day: date, time_of_day: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+@dataclass(frozen=True)
+class ClockGap:
+    """The local wall times a clock change skips on one day: from `starts` up to `ends`."""
+
+    starts: time
+    ends: time
+
+
+def skipped_wall_time(day: date, time_of_day: time, tz: ZoneInfo) -> ClockGap | None:
+    """The clock change that skips this wall time on `day`, or None when the time exists.
+
+    local_instant() moves such a time past the gap, which suits a proposal; a time a person typed
+    is refused instead, with the gap named (booking.local_start).
+    """
+    _check_tz(tz)
+    _check_time(time_of_day, "time_of_day")
+    wall = datetime.combine(day, time_of_day.replace(tzinfo=None, fold=0))
+    first = wall.replace(tzinfo=tz)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == wall:
+        return None
+    before, after = first.utcoffset(), wall.replace(tzinfo=tz, fold=1).utcoffset()
+    # The change happened between these two instants: find it to the minute.
+    low, high = (wall - after).replace(tzinfo=UTC), (wall - before).replace(tzinfo=UTC)
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) // 2
+        middle = middle.replace(second=0, microsecond=0)
+        if middle == low:
+            break
+        if middle.astimezone(tz).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    return ClockGap((high + before).time(), (high + after).time())
+
+
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """Whether two half-open intervals [start, end) share any instant (10:00-11:00 and 11:00-12:00 do not)."""
     _check_interval(a_start, a_end, "a_start", "a_end")

@@ -14,6 +14,7 @@ from .. import audit
 from ..extensions import db
 from ..json_input import json_object
 from ..models import Appointment
+from ..request_numbers import as_id
 from . import booking, calendar
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken
 
@@ -57,7 +58,7 @@ def list_appointments():
     therapist = args.get("therapist", "")
     people = booking.bookable_therapists(current_user.clinic_id)
     if therapist:
-        wanted = booking.as_id(therapist)
+        wanted = as_id(therapist)
         if wanted is None:
             return _error(400, "therapist: give a therapist's id.")
         people = [p for p in people if p.id == wanted]

@@ -12,8 +12,9 @@ from ..access import get_scoped_or_404
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import Appointment, Service
+from ..request_numbers import as_id
 from . import booking, picker
-from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale, as_id
+from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale
 from .forms import BookingForm, CancelForm, RescheduleForm, StatusForm
 from .services import active_services, default_service
 from .views import bp

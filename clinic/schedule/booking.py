@@ -15,12 +15,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
-from ..rules.scheduling import local_instant, nearest_free_slots, within_hours
+from ..request_numbers import as_id
+from ..rules.scheduling import day_label, local_instant, nearest_free_slots, skipped_wall_time, within_hours
 from . import hours as opening
 from .slot_guard import Overlap, write_slots
 
 STEP_MINUTES = 5  # the calendar's grid: starts and durations fall on it
-MAX_ID = 2**31 - 1
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 BOOKABLE_ROLES = ("therapist", "owner")
 # status -> the statuses it may be reached from; cancelled and no-show are final (book again instead)
@@ -85,6 +85,14 @@ def local_start(day: date, time_of_day: time, tz: ZoneInfo) -> datetime:
         raise BookingError(f"Choose a date between {FIRST_DAY.year} and {LAST_DAY.year}.", "date")
     if time_of_day.minute % STEP_MINUTES or time_of_day.second or time_of_day.microsecond:
         raise BookingError(f"Start times go in steps of {STEP_MINUTES} minutes, e.g. 10:00 or 10:05.", "time")
+    gap = skipped_wall_time(day, time_of_day, tz)
+    if gap is not None:
+        raise BookingError(
+            f"{time_of_day:%H:%M} does not exist on {day_label(day)}: the clocks go forward from "
+            f"{gap.starts:%H:%M} to {gap.ends:%H:%M}. Choose a time before {gap.starts:%H:%M} "
+            f"or from {gap.ends:%H:%M}.",
+            "time",
+        )
     return local_instant(day, time_of_day.replace(tzinfo=None), tz)
 
 
@@ -138,18 +146,6 @@ def get_service(clinic_id: int, service_id: object) -> Service:
     if not service.active:
         raise BookingError("This service is no longer offered: choose another.", "service")
     return service
-
-
-def as_id(value: object) -> int | None:
-    """A record id from a form, a query string or JSON; None when it is not a whole number an id can be
-    (the columns are 32-bit on PostgreSQL: a bigger number must not reach the database as an error)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        number = int(value) if isinstance(value, int) else int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def _get(model, clinic_id: int, object_id: object, field: str):

@@ -8,6 +8,7 @@ from ..access import get_scoped_or_404, roles_required
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
+from ..public_url import public_url
 from . import ical
 from .forms import StatusForm
 
@@ -50,7 +51,7 @@ def _page(token: str | None = None, status: int = 200):
         if current_user.role == "owner"
         else []
     )
-    url = url_for("feeds.subscribe", token=token, _external=True) if token else None
+    url = public_url("feeds.subscribe", token=token) if token else None
     return render_template(
         "schedule/feed.html", mine=mine[0] if mine else None, others=others, url=url, form=StatusForm()
     ), status

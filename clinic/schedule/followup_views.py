@@ -12,6 +12,7 @@ from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Visit
+from ..request_numbers import query_int
 from ..rules.scheduling import day_label
 from . import followups
 from .booking import BookingError, OutsideHours, local_start
@@ -85,7 +86,7 @@ def follow_ups(visit_id: int):
     form = FollowUpForm()
     services = active_services(clinic.id)
     form.service.choices = [SelectChoice(str(s.id), f"{s.name} ({s.duration_minutes} min)") for s in services]
-    chosen_id = form.service.data if request.method == "POST" else request.args.get("service", type=int)
+    chosen_id = form.service.data if request.method == "POST" else query_int("service")
     service = next((s for s in services if s.id == chosen_id), None) or followups.follow_up_service(visit)
     form.service.data = service.id if service else None
     context = {

@@ -13,7 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .booking import STEP_MINUTES, as_id, clean_text
+from ..request_numbers import as_id
+from .booking import STEP_MINUTES, clean_text
 from .hours import WEEKDAYS
 
 STEP_SECONDS = {"step": STEP_MINUTES * 60}

@@ -8,7 +8,8 @@ from wtforms import SelectChoice
 from ..clients.services import search_query
 from ..extensions import db
 from ..models import Appointment, Client
-from .booking import as_id, clean_text
+from ..request_numbers import as_id
+from .booking import clean_text
 
 RECENT = 12
 ALPHABETICAL = 200

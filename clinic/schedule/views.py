@@ -11,9 +11,10 @@ from flask_login import current_user
 
 from ..clock import clinic_today, utcnow
 from ..navigation import add_nav
+from ..request_numbers import as_id, query_int
 from ..rules.scheduling import day_label
 from . import calendar, recall
-from .booking import as_id, bookable_therapists, in_calendar
+from .booking import bookable_therapists, in_calendar
 
 bp = Blueprint("schedule", __name__)
 ALL_ROLES = ("owner", "therapist", "frontdesk")
@@ -111,7 +112,7 @@ def week():
 
 @bp.get("/recall", endpoint="recall")
 def recall_list():
-    page = min(max(request.args.get("page", 1, type=int), 1), 10_000)
+    page = min(max(query_int("page", 1), 1), 10_000)
     today = clinic_today(current_user.clinic)
     rows, more = recall.due_clients(current_user.clinic_id, current_user.clinic.tz, today, page)
     return render_template(

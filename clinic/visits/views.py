@@ -6,8 +6,10 @@ from flask_login import current_user
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
+from ..errors import ShownBadRequest
 from ..extensions import db
 from ..models import Appointment, Client, Visit
+from ..request_numbers import as_id
 from . import frequency as visit_frequency
 from . import services
 from .forms import AddendumForm, FrequencyForm, NewVisitForm, NoteForm
@@ -42,10 +44,10 @@ def new(client_id: int):
         form.appointment_id.data = request.args["appointment_id"]  # from the appointment's page
     appointment = None
     if form.appointment_id.data:
-        try:
-            appointment = get_scoped_or_404(Appointment, int(form.appointment_id.data))
-        except ValueError:
-            abort(400)
+        appointment_id = as_id(form.appointment_id.data)
+        if appointment_id is None:
+            raise ShownBadRequest("appointment_id: give the id of one of the client's appointments.")
+        appointment = get_scoped_or_404(Appointment, appointment_id)
         if appointment.client_id != client.id:
             abort(404)
     # "Start visit" from the planning panel posts the plan with no changes field: show the form filled.

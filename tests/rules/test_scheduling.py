@@ -15,6 +15,7 @@ from clinic.rules.scheduling import (
     nearest_free_slots,
     overlaps,
     propose_series,
+    skipped_wall_time,
     within_hours,
 )
 
@@ -431,3 +432,22 @@ def test_series_slots_are_free_open_and_on_distinct_days(
     for slot in placed:
         if slot.start and slot.reason:
             assert slot.start.astimezone(LON).date() not in set(dates) - {slot.original_date}
+
+
+@pytest.mark.parametrize(
+    ("day", "wall", "zone", "gap"),
+    [
+        (date(2027, 3, 28), time(1, 30), "Europe/London", (time(1), time(2))),  # spring forward
+        (date(2027, 3, 28), time(1, 0), "Europe/London", (time(1), time(2))),  # the gap's first minute
+        (date(2027, 3, 28), time(0, 55), "Europe/London", None),
+        (date(2027, 3, 28), time(2, 0), "Europe/London", None),
+        (date(2027, 10, 31), time(1, 30), "Europe/London", None),  # happens twice, but happens
+        (date(2027, 3, 14), time(2, 30), "America/New_York", (time(2), time(3))),
+        (date(2027, 10, 3), time(2, 15), "Australia/Lord_Howe", (time(2), time(2, 30))),  # a half-hour change
+        (date(2027, 9, 26), time(2, 45), "Pacific/Auckland", (time(2), time(3))),
+        (date(2027, 6, 1), time(1, 30), "UTC", None),
+    ],
+)
+def test_skipped_wall_time_names_the_gap(day: date, wall: time, zone: str, gap) -> None:
+    found = skipped_wall_time(day, wall, ZoneInfo(zone))
+    assert (None if found is None else (found.starts, found.ends)) == gap
