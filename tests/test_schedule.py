@@ -421,18 +421,15 @@ def test_an_hour_across_the_change_night_is_an_hour_of_real_time(app, cal, clini
     assert end.astimezone(LONDON).strftime("%H:%M %Z") == "01:30 BST"
 
 
-def test_a_wall_time_in_the_spring_gap_moves_forward(app, cal, clinic_id):
-    start, _ = _book(
-        app,
-        clinic_id,
-        cal["therapist"],
-        cal["client"],
-        cal["services"][30],
-        date(2030, 3, 31),
-        time(1, 30),
-        ok=True,
-    )
-    assert start.astimezone(LONDON).strftime("%H:%M %Z") == "02:30 BST"
+def test_a_wall_time_in_the_spring_gap_is_refused_not_moved(app, cal, clinic_id):
+    """A typed 01:30 on the night the clocks skip it was stored silently as 02:30: now it is refused."""
+    with pytest.raises(booking.BookingError, match="01:30 does not exist on Sunday 31 March") as refused:
+        _book(app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], date(2030, 3, 31), time(1, 30))
+    assert refused.value.field == "time"
+    first_after = _book(
+        app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], date(2030, 3, 31), time(2), ok=True
+    )[0]
+    assert first_after.astimezone(LONDON).strftime("%H:%M %Z") == "02:00 BST"
 
 
 def test_the_database_refuses_an_overlap_the_app_did_not_see(app, cal, clinic_id):
@@ -522,7 +519,7 @@ def test_ids_no_record_can_have_are_refused_cleanly(app, web, login_as, frontdes
         400,
         404,
     )
-    assert web.get("/recall?page=99999999999999999999").status_code == 200
+    assert web.get("/recall?page=99999999999999999999").status_code == 400  # a number no page can have
     assert table_counts(app) == before
 
 
