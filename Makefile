@@ -40,6 +40,7 @@ test-postgres: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench-load: install-dev
 	$(BIN)/python bench/load.py

@@ -36,8 +36,12 @@ def _logo() -> bytes:
 def realistic_input(logo: bytes | None) -> AftercareInput:
     return AftercareInput(
         clinic=ClinicInfo(
-            name="Knot & Ease Trigger Point Clinic", address="12 Harbour Street\nBristol BS1 4AA",
-            phone="0117 496 0000", email="hello@knotease.example", logo_png=logo, paper="A4",
+            name="Knot & Ease Trigger Point Clinic",
+            address="12 Harbour Street\nBristol BS1 4AA",
+            phone="0117 496 0000",
+            email="hello@knotease.example",
+            logo_png=logo,
+            paper="A4",
         ),
         client_first_name="Zoë",
         visit_date=date(2026, 11, 24),
@@ -97,12 +101,18 @@ def main() -> None:
 
     print(f"import clinic.aftercare.pdf (reportlab, fonts, diagram): {imported * 1000:.0f} ms")
     print(f"first sheet in the process: {first * 1000:.1f} ms, {len(first_pdf) / 1024:.0f} KiB")
-    print(f"build + render one sheet ({args.runs} runs): wall median {statistics.median(wall):.1f} ms, "
-          f"p95 {p95(wall):.1f} ms; CPU median {statistics.median(cpu):.1f} ms, p95 {p95(cpu):.1f} ms")
-    print(f"sheets per second on one core: {1000 / statistics.median(cpu):.0f} (CPU), "
-          f"{1000 / statistics.median(wall):.0f} (wall)")
-    print(f"batch of 20 sheets in one PDF: {batch_ms:.0f} ms ({batch_ms / 20:.1f} ms a sheet), "
-          f"{len(batch_pdf) / 1024:.0f} KiB")
+    print(
+        f"build + render one sheet ({args.runs} runs): wall median {statistics.median(wall):.1f} ms, "
+        f"p95 {p95(wall):.1f} ms; CPU median {statistics.median(cpu):.1f} ms, p95 {p95(cpu):.1f} ms"
+    )
+    print(
+        f"sheets per second on one core: {1000 / statistics.median(cpu):.0f} (CPU), "
+        f"{1000 / statistics.median(wall):.0f} (wall)"
+    )
+    print(
+        f"batch of 20 sheets in one PDF: {batch_ms:.0f} ms ({batch_ms / 20:.1f} ms a sheet), "
+        f"{len(batch_pdf) / 1024:.0f} KiB"
+    )
     try:
         import _rl_accel  # noqa: F401
 

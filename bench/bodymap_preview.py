@@ -1,7 +1,7 @@
 """Look at the body map: render both views to PNG, or drive bodymap.js in headless Chromium.
 
-    .venv/bin/python bench/bodymap_preview.py            # /tmp/bodymap/pair.png
-    .venv/bin/python bench/bodymap_preview.py --check-js # taps, list edits; prints what happened
+.venv/bin/python bench/bodymap_preview.py            # /tmp/bodymap/pair.png
+.venv/bin/python bench/bodymap_preview.py --check-js # taps, list edits; prints what happened
 """
 
 import argparse
@@ -182,8 +182,12 @@ def main() -> None:
         "<svg ", '<svg width="820" height="880" ', 1
     )
     (out / "pair.html").write_text(page, encoding="utf-8")
-    _chromium(f"--force-device-scale-factor={args.scale}", f"--screenshot={out / 'pair.png'}",
-              "--window-size=820,880", (out / "pair.html").as_uri())
+    _chromium(
+        f"--force-device-scale-factor={args.scale}",
+        f"--screenshot={out / 'pair.png'}",
+        "--window-size=820,880",
+        (out / "pair.html").as_uri(),
+    )
     print("wrote", out / "pair.png")
 
 

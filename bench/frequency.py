@@ -48,14 +48,23 @@ def main() -> None:
     start = datetime(2026, 3, 2, 10, tzinfo=LONDON)
     hour = timedelta(hours=1)
     light = _busy(14, 4)
-    full_week = _busy(7, 9) + _busy(21, 4)[7 * 4:]
-    measure("nearest_free_slots, 56 busy blocks, same day", lambda: nearest_free_slots(
-        start, hour, light, HOURS, LONDON), 500)
-    measure("nearest_free_slots, first week full (7 days searched)", lambda: nearest_free_slots(
-        start, hour, full_week, HOURS, LONDON), 200)
+    full_week = _busy(7, 9) + _busy(21, 4)[7 * 4 :]
+    measure(
+        "nearest_free_slots, 56 busy blocks, same day",
+        lambda: nearest_free_slots(start, hour, light, HOURS, LONDON),
+        500,
+    )
+    measure(
+        "nearest_free_slots, first week full (7 days searched)",
+        lambda: nearest_free_slots(start, hour, full_week, HOURS, LONDON),
+        200,
+    )
     dates = [date(2026, 3, 3) + timedelta(weeks=i) for i in range(8)]
-    measure("propose_series, 8 weekly dates, 56 busy blocks", lambda: propose_series(
-        dates, time(10), hour, light, HOURS, LONDON), 200)
+    measure(
+        "propose_series, 8 weekly dates, 56 busy blocks",
+        lambda: propose_series(dates, time(10), hour, light, HOURS, LONDON),
+        200,
+    )
 
 
 if __name__ == "__main__":

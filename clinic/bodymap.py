@@ -16,8 +16,14 @@ MARKER_RADIUS = 7.0
 
 # One palette for the page and the printed sheet (the PDF draws with the same colours).
 PALETTE = {
-    "region": "#f7f4ef", "region_edge": "#b8b0a6", "referral": "#f3c3b3", "referral_edge": "#c9735c",
-    "outline": "#4f5b61", "marker": "#b3261e", "marker_text": "#ffffff", "faded": "#8a9499",
+    "region": "#f7f4ef",
+    "region_edge": "#b8b0a6",
+    "referral": "#f3c3b3",
+    "referral_edge": "#c9735c",
+    "outline": "#4f5b61",
+    "marker": "#b3261e",
+    "marker_text": "#ffffff",
+    "faded": "#8a9499",
     "caption": "#6b767c",
 }
 # Presentation attributes, not CSS: the app's CSP forbids inline styles, and page CSS still wins.

@@ -78,8 +78,11 @@ def demo_command(clients: int, if_new: bool) -> None:
         return
     summary = load_demo(clients=clients)
     db.session.commit()
-    counts = ", ".join(f"{value} {key.replace('_', ' ')}" for key, value in summary.items()
-                       if key not in ("clinic", "logins"))
+    counts = ", ".join(
+        f"{value} {key.replace('_', ' ')}"
+        for key, value in summary.items()
+        if key not in ("clinic", "logins")
+    )
     click.echo(f"Demo clinic {summary['clinic']!r}{': ' + counts if counts else ''}.")
     click.echo(f"Log in with one of these (password {DEMO_PASSWORD}):")
     for email, role in summary["logins"]:

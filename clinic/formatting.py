@@ -26,7 +26,10 @@ def long_date(value: date | None) -> str:
 
 
 VERDICT_LABELS = {
-    "ok": "OK", "modify": "Modify", "refer": "Refer first", "contraindicated": "Contraindicated",
+    "ok": "OK",
+    "modify": "Modify",
+    "refer": "Refer first",
+    "contraindicated": "Contraindicated",
 }
 
 

@@ -629,6 +629,7 @@ def test_front_desk_cannot_print_a_therapists_day(web, login_as, frontdesk, cloc
 
 def test_batch_queries_do_not_grow_with_visits(app, web, login_as, therapist, clinic, clock):
     clock.set(NOW)
+
     def add(n):
         for i in range(n):
             client = make_client(app, clinic, therapist, first=f"Client{i}", last=f"Batch{n}", conditions=[])

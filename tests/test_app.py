@@ -61,7 +61,9 @@ def test_production_needs_the_public_address_and_makes_cookies_secure(instance):
     write_instance_config(instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'clinic.example.org'\n")
     with pytest.raises(RuntimeError, match="expected an address like"):
         create_app()
-    write_instance_config(instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'https://clinic.example.org/'\n")
+    write_instance_config(
+        instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'https://clinic.example.org/'\n"
+    )
     app = create_app()
     assert app.config["PUBLIC_BASE_URL"] == "https://clinic.example.org"
     assert app.config["SESSION_COOKIE_SECURE"] is True  # HTTPS by default outside local trials

@@ -19,11 +19,31 @@ def _both(*bases: str) -> set[str]:
 
 # The regions each view must show, written out from the brief (not read back from the module).
 FRONT = {"head", "face", "neck_anterior", "abdomen"} | _both(
-    "jaw", "shoulder", "chest", "axilla", "upper_arm", "elbow", "forearm", "wrist_hand", "hip", "groin",
-    "thigh_front", "knee", "shin", "ankle_foot",
+    "jaw",
+    "shoulder",
+    "chest",
+    "axilla",
+    "upper_arm",
+    "elbow",
+    "forearm",
+    "wrist_hand",
+    "hip",
+    "groin",
+    "thigh_front",
+    "knee",
+    "shin",
+    "ankle_foot",
 )
 BACK = {"head", "neck_posterior", "upper_back", "mid_back", "lower_back"} | _both(
-    "shoulder", "upper_arm", "elbow", "forearm", "wrist_hand", "gluteal", "thigh_back", "popliteal", "calf",
+    "shoulder",
+    "upper_arm",
+    "elbow",
+    "forearm",
+    "wrist_hand",
+    "gluteal",
+    "thigh_back",
+    "popliteal",
+    "calf",
     "ankle_foot",
 )
 VIEW_CODES = [(view, code) for view, codes in (("front", FRONT), ("back", BACK)) for code in sorted(codes)]

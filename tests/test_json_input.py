@@ -46,8 +46,10 @@ def test_no_view_reads_a_json_body_around_the_bounded_parser():
         if path.name == "json_input.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr in ("get_json", "json") and (
-                isinstance(node.value, ast.Name) and node.value.id == "request"
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in ("get_json", "json")
+                and (isinstance(node.value, ast.Name) and node.value.id == "request")
             ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []

@@ -424,10 +424,25 @@ def test_an_hour_across_the_change_night_is_an_hour_of_real_time(app, cal, clini
 def test_a_wall_time_in_the_spring_gap_is_refused_not_moved(app, cal, clinic_id):
     """A typed 01:30 on the night the clocks skip it was stored silently as 02:30: now it is refused."""
     with pytest.raises(booking.BookingError, match="01:30 does not exist on Sunday 31 March") as refused:
-        _book(app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], date(2030, 3, 31), time(1, 30))
+        _book(
+            app,
+            clinic_id,
+            cal["therapist"],
+            cal["client"],
+            cal["services"][30],
+            date(2030, 3, 31),
+            time(1, 30),
+        )
     assert refused.value.field == "time"
     first_after = _book(
-        app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], date(2030, 3, 31), time(2), ok=True
+        app,
+        clinic_id,
+        cal["therapist"],
+        cal["client"],
+        cal["services"][30],
+        date(2030, 3, 31),
+        time(2),
+        ok=True,
     )[0]
     assert first_after.astimezone(LONDON).strftime("%H:%M %Z") == "02:00 BST"
 

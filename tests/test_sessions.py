@@ -85,7 +85,8 @@ def test_secure_cookie_over_https(make_app, therapist):
     app = make_app(SESSION_COOKIE_SECURE=True)
     web = app.test_client()
     response = web.post(
-        "/login", data={"email": "theo@example.test", "password": "lantern-orchard-velvet"},
+        "/login",
+        data={"email": "theo@example.test", "password": "lantern-orchard-velvet"},
         base_url="https://localhost",
     )
     assert "Secure" in response.headers["Set-Cookie"]

@@ -34,8 +34,12 @@ def clinic_info(clinic: Clinic) -> ClinicInfo:
     paper = (clinic.settings or {}).get("paper", "A4")
     logo = clinic.logo_png if clinic.logo_png and bytes(clinic.logo_png).startswith(PNG_SIGNATURE) else None
     return ClinicInfo(
-        name=clinic.name, address=clinic.address or "", phone=clinic.phone or "", email=clinic.email or "",
-        logo_png=bytes(logo) if logo else None, paper=paper if paper in PAPERS else "A4",
+        name=clinic.name,
+        address=clinic.address or "",
+        phone=clinic.phone or "",
+        email=clinic.email or "",
+        logo_png=bytes(logo) if logo else None,
+        paper=paper if paper in PAPERS else "A4",
     )
 
 
@@ -126,8 +130,12 @@ def next_appointments(
     rows = db.session.execute(
         select(Appointment.client_id, Appointment.start_at, User.name)
         .join(User, User.id == Appointment.therapist_id)
-        .where(Appointment.clinic_id == clinic.id, Appointment.client_id.in_(set(client_ids)),
-               Appointment.status.in_(ACTIVE_STATUSES), Appointment.start_at > now)
+        .where(
+            Appointment.clinic_id == clinic.id,
+            Appointment.client_id.in_(set(client_ids)),
+            Appointment.status.in_(ACTIVE_STATUSES),
+            Appointment.start_at > now,
+        )
         .order_by(Appointment.client_id, Appointment.start_at)
     ).all()
     found: dict[int, list[NextAppointment]] = {}
@@ -139,8 +147,9 @@ def next_appointments(
     return found
 
 
-def input_for(visit: Visit, clinic: ClinicInfo, wording: w.Wording,
-              appointments: Sequence[NextAppointment]) -> AftercareInput:
+def input_for(
+    visit: Visit, clinic: ClinicInfo, wording: w.Wording, appointments: Sequence[NextAppointment]
+) -> AftercareInput:
     return AftercareInput(
         clinic=clinic,
         client_first_name=visit.client.called,

@@ -18,8 +18,14 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_LOGO_BYTES = 2_000_000
 MAX_FIELD_LENGTH = 500
 # Far above any real visit; they keep a broken caller from producing a 40-page "sheet".
-MAX_ITEMS = {"regions": 60, "muscles": 60, "techniques": 20, "points": 99, "precautions": 60,
-             "next_appointments": 20}
+MAX_ITEMS = {
+    "regions": 60,
+    "muscles": 60,
+    "techniques": 20,
+    "points": 99,
+    "precautions": 60,
+    "next_appointments": 20,
+}
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,14 @@ class Box(Flowable):
             if self.border is not None:
                 canv.setStrokeColor(self.border)
                 canv.setLineWidth(self.border_width)
-            canv.rect(0, 0, self.width, self.height, stroke=self.border is not None,
-                      fill=self.background is not None)
+            canv.rect(
+                0,
+                0,
+                self.width,
+                self.height,
+                stroke=self.border is not None,
+                fill=self.background is not None,
+            )
             canv.restoreState()
         left = self.padding[3]
         for child, bottom_from_top in self._layout:

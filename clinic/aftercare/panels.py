@@ -15,12 +15,18 @@ RECENT_SHEETS = 5
 
 def todays_visits(options=()) -> list[Visit]:
     """The current user's visits dated today in the clinic's time zone, in the order they started."""
-    return list(db.session.scalars(
-        select(Visit).options(*options)
-        .where(Visit.clinic_id == current_user.clinic_id, Visit.therapist_id == current_user.id,
-               Visit.visit_date == clinic_today(current_user.clinic))
-        .order_by(Visit.created_at, Visit.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .options(*options)
+            .where(
+                Visit.clinic_id == current_user.clinic_id,
+                Visit.therapist_id == current_user.id,
+                Visit.visit_date == clinic_today(current_user.clinic),
+            )
+            .order_by(Visit.created_at, Visit.id)
+        )
+    )
 
 
 def _client_sheets(client: Client, **_) -> dict | None:

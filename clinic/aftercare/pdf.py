@@ -72,14 +72,37 @@ rl_config.useA85 = 0
 
 BODY = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK, spaceAfter=3)
 SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10.5, textColor=MUTED, spaceAfter=0)
-BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=5 * mm, bulletIndent=1.2 * mm, spaceAfter=2,
-                        bulletFontName=FONT, bulletColor=ACCENT)
+BULLET = ParagraphStyle(
+    "bullet",
+    parent=BODY,
+    leftIndent=5 * mm,
+    bulletIndent=1.2 * mm,
+    spaceAfter=2,
+    bulletFontName=FONT,
+    bulletColor=ACCENT,
+)
 CLINIC = ParagraphStyle("clinic", parent=BODY, fontName=FONT_BOLD, fontSize=13, leading=16, spaceAfter=1)
-TITLE = ParagraphStyle("title", parent=BODY, fontName=FONT_BOLD, fontSize=17, leading=21, textColor=ACCENT,
-                       spaceBefore=6, spaceAfter=2)
+TITLE = ParagraphStyle(
+    "title",
+    parent=BODY,
+    fontName=FONT_BOLD,
+    fontSize=17,
+    leading=21,
+    textColor=ACCENT,
+    spaceBefore=6,
+    spaceAfter=2,
+)
 META = ParagraphStyle("meta", parent=BODY, fontSize=10, leading=14, spaceAfter=2)
-HEADING = ParagraphStyle("heading", parent=BODY, fontName=FONT_BOLD, fontSize=11.5, leading=14,
-                         textColor=ACCENT, spaceBefore=7, spaceAfter=2.5)
+HEADING = ParagraphStyle(
+    "heading",
+    parent=BODY,
+    fontName=FONT_BOLD,
+    fontSize=11.5,
+    leading=14,
+    textColor=ACCENT,
+    spaceBefore=7,
+    spaceAfter=2.5,
+)
 ALERT_HEAD = ParagraphStyle("alert_head", parent=BODY, fontName=FONT_BOLD, textColor=ALERT_INK, spaceAfter=2)
 CELL = ParagraphStyle("cell", parent=BODY, spaceAfter=0)
 CELL_HEAD = ParagraphStyle("cell_head", parent=CELL, fontName=FONT_BOLD, fontSize=8.5, textColor=ACCENT)
@@ -126,14 +149,31 @@ class _Doc(BaseDocTemplate):
     def __init__(self, buffer: io.BytesIO, sheets: Sequence[AftercareSheet]) -> None:
         pagesize = PAPER_SIZES[sheets[0].clinic.paper]
         super().__init__(
-            buffer, pagesize=pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM, title=PDF_TITLE, author=sheets[0].clinic.name, subject="",
-            keywords="", creator="Knotwork",
+            buffer,
+            pagesize=pagesize,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=PDF_TITLE,
+            author=sheets[0].clinic.name,
+            subject="",
+            keywords="",
+            creator="Knotwork",
             initialFontName=FONT,  # else every page selects Helvetica, a font the sheet never uses
         )
         self.sheets = sheets
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates([PageTemplate("sheet", [frame], onPageEnd=self._page_end, pagesize=pagesize)])
 
     def _page_end(self, canv: NumberedCanvas, doc: BaseDocTemplate) -> None:
@@ -201,8 +241,10 @@ def _header(sheet: AftercareSheet, width: float) -> list[Flowable]:
     else:
         top = Box(contact)
     gap = "&nbsp;&nbsp;&nbsp; "
-    meta = (f"<b>For</b> {_x(sheet.client_first_name)}{gap}<b>Visit</b> {_x(sheet.visit_date_text)}"
-            f"{gap}<b>Therapist</b> {_x(sheet.therapist_name)}")
+    meta = (
+        f"<b>For</b> {_x(sheet.client_first_name)}{gap}<b>Visit</b> {_x(sheet.visit_date_text)}"
+        f"{gap}<b>Therapist</b> {_x(sheet.therapist_name)}"
+    )
     rule = HRFlowable(width="100%", thickness=0.75, color=RULE, spaceBefore=5, spaceAfter=0)
     return [top, rule, Paragraph("Your aftercare", TITLE), Paragraph(meta, META)]
 
@@ -215,8 +257,12 @@ def _treated(sheet: AftercareSheet, section: Section, width: float) -> list[Flow
     if text.wrap(width - diagram.width, 0)[1] > SIDE_BY_SIDE_MAX:
         # A very long list of muscles cannot sit beside the diagram (a Box never splits): stack them.
         diagram.hAlign = "CENTER"
-        return [CondPageBreak(diagram.height + KEEP_WITH_HEADING), _heading(section.heading), diagram,
-                *_section_body(section)]
+        return [
+            CondPageBreak(diagram.height + KEEP_WITH_HEADING),
+            _heading(section.heading),
+            diagram,
+            *_section_body(section),
+        ]
     row = Columns([(text, width - diagram.width), (diagram, diagram.width)])
     return [KeepTogether([_heading(section.heading), row])]
 
@@ -235,15 +281,22 @@ def _appointments(sheet: AftercareSheet, section: Section, width: float) -> list
     flowables: list[Flowable] = [CondPageBreak(KEEP_WITH_HEADING), _heading(section.heading)]
     if sheet.appointments:
         rows = [[Paragraph("Date and time", CELL_HEAD), Paragraph("With", CELL_HEAD)]]
-        rows += [[Paragraph(_x(a.when), CELL), Paragraph(_x(a.therapist_name), CELL)]
-                 for a in sheet.appointments]
+        rows += [
+            [Paragraph(_x(a.when), CELL), Paragraph(_x(a.therapist_name), CELL)] for a in sheet.appointments
+        ]
         table = Table(rows, colWidths=[width * 0.62, width * 0.38], hAlign="LEFT", repeatRows=1)
-        table.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD_BG), ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("FONTNAME", (0, 0), (-1, -1), FONT),  # cells select a font even when holding paragraphs
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD_BG),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                    ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("FONTNAME", (0, 0), (-1, -1), FONT),  # cells select a font even when holding paragraphs
+                ]
+            )
+        )
         flowables += [table, Spacer(1, 2 * mm)]
     return flowables + _section_body(section)
 
@@ -254,8 +307,12 @@ def _contact(sheet: AftercareSheet, section: Section) -> list[Flowable]:
     if clinic.email:
         lines.append(f"Email: {clinic.email}")
     address = "<br/>".join(_x(line) for line in lines if line.strip())
-    return [CondPageBreak(KEEP_WITH_HEADING), _heading(section.heading), *_section_body(section),
-            Paragraph(address, BODY)]
+    return [
+        CondPageBreak(KEEP_WITH_HEADING),
+        _heading(section.heading),
+        *_section_body(section),
+        Paragraph(address, BODY),
+    ]
 
 
 def _story(sheet: AftercareSheet, width: float) -> list[Flowable]:

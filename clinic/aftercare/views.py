@@ -34,9 +34,14 @@ def _setup(state):
 
 def _pdf_response(pdf: bytes, filename: str) -> Response:
     # The file name carries a date and an id, never a name: downloads folders and print queues show it.
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
-    })
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _needs_phone():
@@ -89,8 +94,12 @@ def today_pdf():
 def _wording_page(form: WordingForm, status: int = 200, conflict: bool = False):
     clinic_id = current_user.clinic_id
     return render_template(
-        "aftercare/wording.html", form=form, current=wording_store.current_wording(clinic_id),
-        standard=DEFAULT_WORDING, versions=wording_store.history(clinic_id), conflict=conflict,
+        "aftercare/wording.html",
+        form=form,
+        current=wording_store.current_wording(clinic_id),
+        standard=DEFAULT_WORDING,
+        versions=wording_store.history(clinic_id),
+        conflict=conflict,
         label=wording_store.label,
     ), status
 
@@ -119,8 +128,10 @@ def wording():
             "Only the texts listed here can be changed; red flags and precautions are fixed."
         )
         return _wording_page(form, 400)
-    texts = {key: DEFAULT_WORDING.text(key) if standard.data else (field.data or "")
-             for key, field, standard in form.text_rows()}
+    texts = {
+        key: DEFAULT_WORDING.text(key) if standard.data else (field.data or "")
+        for key, field, standard in form.text_rows()
+    }
     try:
         seen = int(form.version.data) if form.version.data else None
     except ValueError:
@@ -153,8 +164,12 @@ def version(number: int):
     if row is None:
         abort(404)
     return render_template(
-        "aftercare/version.html", row=row, wording=wording_store.as_wording(row),
-        keys=wording_store.ordered_keys(), label=wording_store.label, standard=DEFAULT_WORDING,
+        "aftercare/version.html",
+        row=row,
+        wording=wording_store.as_wording(row),
+        keys=wording_store.ordered_keys(),
+        label=wording_store.label,
+        standard=DEFAULT_WORDING,
     )
 
 
@@ -174,11 +189,19 @@ def sample_pdf():
 def sample_input(clinic, wording: Wording, today: date, therapist: str) -> AftercareInput:
     next_week = datetime.combine(today + timedelta(days=7), time(10, 0))
     return AftercareInput(
-        clinic=clinic, client_first_name="Alex (sample)", visit_date=today, therapist_name=therapist,
-        regions=["neck_posterior", "shoulder_r"], muscles=["Upper trapezius", "Levator scapulae"],
+        clinic=clinic,
+        client_first_name="Alex (sample)",
+        visit_date=today,
+        therapist_name=therapist,
+        regions=["neck_posterior", "shoulder_r"],
+        muscles=["Upper trapezius", "Levator scapulae"],
         techniques=["hand_pressure", "massage_ball", "stretching"],
-        points=[TreatedPoint("back", None, None, 1, "shoulder_r"),
-                TreatedPoint("back", None, None, 2, "neck_posterior")],
-        precautions=["acute_injury"], next_appointments=[NextAppointment(next_week, therapist)],
-        frequency=FrequencyAdvice("chronic", 7), wording=wording,
+        points=[
+            TreatedPoint("back", None, None, 1, "shoulder_r"),
+            TreatedPoint("back", None, None, 2, "neck_posterior"),
+        ],
+        precautions=["acute_injury"],
+        next_appointments=[NextAppointment(next_week, therapist)],
+        frequency=FrequencyAdvice("chronic", 7),
+        wording=wording,
     )

@@ -205,8 +205,7 @@ PRECAUTION_TEXTS = MappingProxyType(
         "pressure, rolling or massage device on it.",
         "insulin_site": "Keep balls, rollers and massage devices away from your insulin injection "
         "sites or pump.",
-        "pacemaker": "Keep balls, rollers and massage devices away from the area over your "
-        "implanted device.",
+        "pacemaker": "Keep balls, rollers and massage devices away from the area over your implanted device.",
         "allergy": "If you notice a rash, itching or swelling where products touched your skin, "
         "wash the area and tell us. Swelling of the lips or face, or trouble breathing: call "
         "emergency services now.",

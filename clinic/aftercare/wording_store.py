@@ -47,15 +47,18 @@ def label_for(clinic_id: int, number: int) -> str:
 
 def latest(clinic_id: int) -> AftercareWording | None:
     return db.session.scalars(
-        select(AftercareWording).where(AftercareWording.clinic_id == clinic_id)
-        .order_by(AftercareWording.number.desc()).limit(1)
+        select(AftercareWording)
+        .where(AftercareWording.clinic_id == clinic_id)
+        .order_by(AftercareWording.number.desc())
+        .limit(1)
     ).first()
 
 
 def get_version(clinic_id: int, number: int) -> AftercareWording | None:
     return db.session.scalars(
-        select(AftercareWording)
-        .where(AftercareWording.clinic_id == clinic_id, AftercareWording.number == number)
+        select(AftercareWording).where(
+            AftercareWording.clinic_id == clinic_id, AftercareWording.number == number
+        )
     ).first()
 
 
@@ -84,8 +87,9 @@ def check_texts(texts: Mapping[str, str]) -> dict[str, str]:
     errors: dict[str, str] = {}
     unknown = sorted(set(texts) - w.EDITABLE_KEYS)
     if unknown:
-        errors[""] = (f"Unknown or not editable: {', '.join(unknown)}. "
-                      "Red flags and precautions cannot be changed.")
+        errors[""] = (
+            f"Unknown or not editable: {', '.join(unknown)}. Red flags and precautions cannot be changed."
+        )
     cleaned = {}
     for key in sorted(w.EDITABLE_KEYS & set(texts)):
         raw = texts[key] if isinstance(texts[key], str) else ""
@@ -155,9 +159,17 @@ def history(clinic_id: int, limit: int = HISTORY_LIMIT) -> list[VersionRow]:
 
 # The order of the sheet, for forms and lists.
 KEY_ORDER = (
-    "what_to_expect", "what_to_expect_needling", "hydration", "cold_compress", "rest",
-    "self_care_massage_ball", "self_care_foam_roller", "self_care_stretching", "self_care_massage_gun",
-    "self_care_general", "closing",
+    "what_to_expect",
+    "what_to_expect_needling",
+    "hydration",
+    "cold_compress",
+    "rest",
+    "self_care_massage_ball",
+    "self_care_foam_roller",
+    "self_care_stretching",
+    "self_care_massage_gun",
+    "self_care_general",
+    "closing",
 )
 LABELS = {
     "what_to_expect": "What to expect",

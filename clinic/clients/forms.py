@@ -36,16 +36,28 @@ def _birth_date(form, field):
 class ClientForm(FlaskForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
-    preferred_name = StringField("Preferred name", validators=[Optional(), Length(max=80)],
-                                 description="What they like to be called, if not their first name.")
+    preferred_name = StringField(
+        "Preferred name",
+        validators=[Optional(), Length(max=80)],
+        description="What they like to be called, if not their first name.",
+    )
     date_of_birth = DateField("Date of birth", validators=[Optional(), _birth_date])
     phone = StringField("Phone", validators=[Optional(), Length(max=40), _phone])
     email = EmailField("Email", validators=[Optional(), Length(max=254), _email])
     address = TextAreaField("Address", validators=[Optional(), Length(max=300)])
-    emergency_contact = StringField("Emergency contact", validators=[Optional(), Length(max=200)],
-                                    description="Name, relation and phone number.")
-    referral_source = StringField("Referred by", validators=[Optional(), Length(max=120)],
-                                  description="e.g. GP, a friend, a web search.")
-    notes = TextAreaField("Administrative notes", validators=[Optional(), Length(max=2000)],
-                          description="Seen by the front desk too: no health information here.")
+    emergency_contact = StringField(
+        "Emergency contact",
+        validators=[Optional(), Length(max=200)],
+        description="Name, relation and phone number.",
+    )
+    referral_source = StringField(
+        "Referred by",
+        validators=[Optional(), Length(max=120)],
+        description="e.g. GP, a friend, a web search.",
+    )
+    notes = TextAreaField(
+        "Administrative notes",
+        validators=[Optional(), Length(max=2000)],
+        description="Seen by the front desk too: no health information here.",
+    )
     version = HiddenField()

@@ -32,117 +32,265 @@ def _ago(today: date, days: int) -> str:
 
 def knee_surgery(c: Client, t: date) -> list[Version]:
     return [
-        (60, "intake", {"main_complaint": "Tight quads and hamstrings from running",
-                        "goals": "Back to 10 km runs", "pain_areas": ["thigh_front_r", "thigh_back_r"],
-                        "onset_date": t - timedelta(days=90), **_consent(c, t - timedelta(days=60))}, ""),
-        (14, "update", {"conditions": [{"code": "recent_surgery", "region": "knee_r", "date": _ago(t, 21),
-                                        "note": "Arthroscopy, meniscus trim"}],
-                        "pain_areas": ["knee_r", "thigh_front_r"]}, "Had knee surgery three weeks ago"),
+        (
+            60,
+            "intake",
+            {
+                "main_complaint": "Tight quads and hamstrings from running",
+                "goals": "Back to 10 km runs",
+                "pain_areas": ["thigh_front_r", "thigh_back_r"],
+                "onset_date": t - timedelta(days=90),
+                **_consent(c, t - timedelta(days=60)),
+            },
+            "",
+        ),
+        (
+            14,
+            "update",
+            {
+                "conditions": [
+                    {
+                        "code": "recent_surgery",
+                        "region": "knee_r",
+                        "date": _ago(t, 21),
+                        "note": "Arthroscopy, meniscus trim",
+                    }
+                ],
+                "pain_areas": ["knee_r", "thigh_front_r"],
+            },
+            "Had knee surgery three weeks ago",
+        ),
     ]
 
 
 def anticoagulant(c: Client, t: date) -> list[Version]:
-    return [(200, "intake", {
-        "conditions": [{"code": "anticoagulant"}, {"code": "hypertension_controlled"}],
-        "medications": "Apixaban 5 mg twice daily (atrial fibrillation); amlodipine 5 mg",
-        "main_complaint": "Aching upper back and shoulders",
-        "pain_areas": ["upper_back", "shoulder_l", "shoulder_r"],
-        "goals": "Garden without pain", **_consent(c, t - timedelta(days=200))}, "")]
+    return [
+        (
+            200,
+            "intake",
+            {
+                "conditions": [{"code": "anticoagulant"}, {"code": "hypertension_controlled"}],
+                "medications": "Apixaban 5 mg twice daily (atrial fibrillation); amlodipine 5 mg",
+                "main_complaint": "Aching upper back and shoulders",
+                "pain_areas": ["upper_back", "shoulder_l", "shoulder_r"],
+                "goals": "Garden without pain",
+                **_consent(c, t - timedelta(days=200)),
+            },
+            "",
+        )
+    ]
 
 
 def pregnancy(c: Client, t: date) -> list[Version]:
-    return [(7, "self_intake", {
-        "conditions": [{"code": "pregnancy", "weeks": 19},
-                       {"code": "lubricant_allergy", "note": "Almond oil"}],
-        "main_complaint": "Lower back and hip ache", "pain_areas": ["lower_back", "hip_l", "gluteal_l"],
-        "onset_date": t - timedelta(days=30), "goals": "Sleep better", **_consent(c, t - timedelta(days=8))},
-        "Filled in online before the first visit")]
+    return [
+        (
+            7,
+            "self_intake",
+            {
+                "conditions": [
+                    {"code": "pregnancy", "weeks": 19},
+                    {"code": "lubricant_allergy", "note": "Almond oil"},
+                ],
+                "main_complaint": "Lower back and hip ache",
+                "pain_areas": ["lower_back", "hip_l", "gluteal_l"],
+                "onset_date": t - timedelta(days=30),
+                "goals": "Sleep better",
+                **_consent(c, t - timedelta(days=8)),
+            },
+            "Filled in online before the first visit",
+        )
+    ]
 
 
 def fever_today(c: Client, t: date) -> list[Version]:
     return [
-        (120, "intake", {"main_complaint": "Neck stiffness and headaches at work",
-                         "pain_areas": ["neck_posterior", "head"], "goals": "Fewer headaches",
-                         "medications": "Ibuprofen when needed", **_consent(c, t - timedelta(days=120))}, ""),
+        (
+            120,
+            "intake",
+            {
+                "main_complaint": "Neck stiffness and headaches at work",
+                "pain_areas": ["neck_posterior", "head"],
+                "goals": "Fewer headaches",
+                "medications": "Ibuprofen when needed",
+                **_consent(c, t - timedelta(days=120)),
+            },
+            "",
+        ),
         (40, "update", {}, "No changes since the last version."),
-        (0, "update", {"conditions": [{"code": "fever", "note": "38.4 °C this morning"}]},
-         "Woke up with a temperature"),
+        (
+            0,
+            "update",
+            {"conditions": [{"code": "fever", "note": "38.4 °C this morning"}]},
+            "Woke up with a temperature",
+        ),
     ]
 
 
 def heart_disease(c: Client, t: date) -> list[Version]:
-    return [(90, "intake", {
-        "conditions": [{"code": "heart_disease", "note": "Heart failure, under cardiology"},
-                       {"code": "diabetes"}],
-        "medications": "Bisoprolol 2.5 mg, ramipril 5 mg, metformin 500 mg, GTN spray",
-        "main_complaint": "Stiff calves and feet in the morning", "pain_areas": ["calf_l", "calf_r"],
-        **_consent(c, t - timedelta(days=90))}, "")]
+    return [
+        (
+            90,
+            "intake",
+            {
+                "conditions": [
+                    {"code": "heart_disease", "note": "Heart failure, under cardiology"},
+                    {"code": "diabetes"},
+                ],
+                "medications": "Bisoprolol 2.5 mg, ramipril 5 mg, metformin 500 mg, GTN spray",
+                "main_complaint": "Stiff calves and feet in the morning",
+                "pain_areas": ["calf_l", "calf_r"],
+                **_consent(c, t - timedelta(days=90)),
+            },
+            "",
+        )
+    ]
 
 
 def healthy(c: Client, t: date) -> list[Version]:
-    return [(30, "intake", {
-        "main_complaint": "Tension between the shoulder blades after desk work",
-        "pain_areas": ["upper_back", "neck_posterior"], "goals": "Work a full day without aching",
-        "onset_date": t - timedelta(days=180), **_consent(c, t - timedelta(days=30))}, "")]
+    return [
+        (
+            30,
+            "intake",
+            {
+                "main_complaint": "Tension between the shoulder blades after desk work",
+                "pain_areas": ["upper_back", "neck_posterior"],
+                "goals": "Work a full day without aching",
+                "onset_date": t - timedelta(days=180),
+                **_consent(c, t - timedelta(days=30)),
+            },
+            "",
+        )
+    ]
 
 
 def lymphedema(c: Client, t: date) -> list[Version]:
     arm = ["axilla_l", "upper_arm_l", "elbow_l", "forearm_l", "wrist_hand_l"]
     note = "Nodes removed 2021 (breast cancer)"
-    return [(150, "intake", {
-        "conditions": [{"code": "lymphedema", "region": region, "note": note} for region in arm],
-        "medications": "Letrozole 2.5 mg", "main_complaint": "Right shoulder and neck tension",
-        "pain_areas": ["shoulder_r", "neck_posterior"], "goals": "Lift grandchildren",
-        "allergies": "Penicillin",
-        **_consent(c, t - timedelta(days=150))}, "")]
+    return [
+        (
+            150,
+            "intake",
+            {
+                "conditions": [{"code": "lymphedema", "region": region, "note": note} for region in arm],
+                "medications": "Letrozole 2.5 mg",
+                "main_complaint": "Right shoulder and neck tension",
+                "pain_areas": ["shoulder_r", "neck_posterior"],
+                "goals": "Lift grandchildren",
+                "allergies": "Penicillin",
+                **_consent(c, t - timedelta(days=150)),
+            },
+            "",
+        )
+    ]
 
 
 def diabetic_feet(c: Client, t: date) -> list[Version]:
     return [
-        (300, "intake", {"conditions": [{"code": "diabetes"}],
-                         "medications": "Insulin glargine, insulin aspart",
-                         "main_complaint": "Plantar heel pain",
-                         "pain_areas": ["ankle_foot_l", "ankle_foot_r"],
-                         **_consent(c, t - timedelta(days=300))}, ""),
-        (60, "edit", {"conditions": [{"code": "diabetes"}, {"code": "insulin_site", "region": "abdomen"},
-                                     {"code": "neuropathy", "region": "ankle_foot_l"},
-                                     {"code": "neuropathy", "region": "ankle_foot_r"}]},
-         "Podiatrist confirmed reduced sensation in both feet"),
+        (
+            300,
+            "intake",
+            {
+                "conditions": [{"code": "diabetes"}],
+                "medications": "Insulin glargine, insulin aspart",
+                "main_complaint": "Plantar heel pain",
+                "pain_areas": ["ankle_foot_l", "ankle_foot_r"],
+                **_consent(c, t - timedelta(days=300)),
+            },
+            "",
+        ),
+        (
+            60,
+            "edit",
+            {
+                "conditions": [
+                    {"code": "diabetes"},
+                    {"code": "insulin_site", "region": "abdomen"},
+                    {"code": "neuropathy", "region": "ankle_foot_l"},
+                    {"code": "neuropathy", "region": "ankle_foot_r"},
+                ]
+            },
+            "Podiatrist confirmed reduced sensation in both feet",
+        ),
     ]
 
 
 def ankle_sprain(c: Client, t: date) -> list[Version]:
-    return [(2, "intake", {
-        "conditions": [{"code": "acute_injury", "region": "ankle_foot_l", "date": _ago(t, 2)}],
-        "main_complaint": "Rolled the left ankle at five-a-side", "pain_areas": ["ankle_foot_l", "calf_l"],
-        "onset_date": t - timedelta(days=2), **_consent(c, t - timedelta(days=2))}, "")]
+    return [
+        (
+            2,
+            "intake",
+            {
+                "conditions": [{"code": "acute_injury", "region": "ankle_foot_l", "date": _ago(t, 2)}],
+                "main_complaint": "Rolled the left ankle at five-a-side",
+                "pain_areas": ["ankle_foot_l", "calf_l"],
+                "onset_date": t - timedelta(days=2),
+                **_consent(c, t - timedelta(days=2)),
+            },
+            "",
+        )
+    ]
 
 
 def fibromyalgia(c: Client, t: date) -> list[Version]:
-    return [(400, "intake", {
-        "conditions": [{"code": "fibromyalgia"}, {"code": "osteoporosis"}, {"code": "latex_allergy"}],
-        "medications": "Amitriptyline 10 mg at night; alendronic acid weekly",
-        "main_complaint": "Widespread aching, worst in the neck and hips",
-        "pain_areas": ["neck_posterior", "hip_l", "hip_r", "lower_back"], "goals": "Walk the dog every day",
-        **_consent(c, t - timedelta(days=400))}, "")]
+    return [
+        (
+            400,
+            "intake",
+            {
+                "conditions": [{"code": "fibromyalgia"}, {"code": "osteoporosis"}, {"code": "latex_allergy"}],
+                "medications": "Amitriptyline 10 mg at night; alendronic acid weekly",
+                "main_complaint": "Widespread aching, worst in the neck and hips",
+                "pain_areas": ["neck_posterior", "hip_l", "hip_r", "lower_back"],
+                "goals": "Walk the dog every day",
+                **_consent(c, t - timedelta(days=400)),
+            },
+            "",
+        )
+    ]
 
 
 def no_consent_yet(c: Client, t: date) -> list[Version]:
-    return [(1, "intake", {"main_complaint": "Jaw pain when chewing", "pain_areas": ["jaw_l", "face"]},
-             "Consent to be signed at the first visit")]
+    return [
+        (
+            1,
+            "intake",
+            {"main_complaint": "Jaw pain when chewing", "pain_areas": ["jaw_l", "face"]},
+            "Consent to be signed at the first visit",
+        )
+    ]
 
 
 def minor_with_guardian(c: Client, t: date) -> list[Version]:
-    return [(20, "intake", {
-        "main_complaint": "Tight hamstrings from football", "pain_areas": ["thigh_back_l", "thigh_back_r"],
-        "goals": "Play the full match", **_consent(c, t - timedelta(days=20)),
-        "guardian_name": "Parent of " + c.first_name, "guardian_consent": True}, "")]
+    return [
+        (
+            20,
+            "intake",
+            {
+                "main_complaint": "Tight hamstrings from football",
+                "pain_areas": ["thigh_back_l", "thigh_back_r"],
+                "goals": "Play the full match",
+                **_consent(c, t - timedelta(days=20)),
+                "guardian_name": "Parent of " + c.first_name,
+                "guardian_consent": True,
+            },
+            "",
+        )
+    ]
 
 
 def minor_without_guardian(c: Client, t: date) -> list[Version]:
-    return [(5, "intake", {
-        "main_complaint": "Sore shoulder from swimming training", "pain_areas": ["shoulder_r"],
-        **_consent(c, t - timedelta(days=5))}, "Guardian's consent still to come")]
+    return [
+        (
+            5,
+            "intake",
+            {
+                "main_complaint": "Sore shoulder from swimming training",
+                "pain_areas": ["shoulder_r"],
+                **_consent(c, t - timedelta(days=5)),
+            },
+            "Guardian's consent still to come",
+        )
+    ]
 
 
 # Everyday presentations with no condition, or a mild one, for the clients after the first dozen.
@@ -151,8 +299,12 @@ _EVERYDAY = (
     ("Tension headaches after screen work", ["neck_posterior", "head", "shoulder_l"], "Fewer headaches", []),
     ("Heel pain first thing in the morning", ["ankle_foot_r", "calf_r"], "Walk to work again", []),
     ("Outer elbow pain from climbing", ["elbow_r", "forearm_r"], "Climb twice a week", []),
-    ("Low back ache after gardening", ["lower_back", "gluteal_l", "gluteal_r"], "Dig without pain",
-     [{"code": "hypertension_controlled"}]),
+    (
+        "Low back ache after gardening",
+        ["lower_back", "gluteal_l", "gluteal_r"],
+        "Dig without pain",
+        [{"code": "hypertension_controlled"}],
+    ),
     ("Jaw clenching and sore temples", ["jaw_l", "jaw_r", "face"], "Sleep without grinding", []),
 )
 
@@ -162,15 +314,37 @@ def everyday(index: int) -> Callable[[Client, date], list[Version]]:
 
     def scenario(c: Client, t: date) -> list[Version]:
         days = 20 + 37 * index % 300
-        return [(days, "intake", {"main_complaint": complaint, "pain_areas": pain, "goals": goals,
-                                  "conditions": conditions, **_consent(c, t - timedelta(days=days))}, "")]
+        return [
+            (
+                days,
+                "intake",
+                {
+                    "main_complaint": complaint,
+                    "pain_areas": pain,
+                    "goals": goals,
+                    "conditions": conditions,
+                    **_consent(c, t - timedelta(days=days)),
+                },
+                "",
+            )
+        ]
 
     return scenario
 
 
 ADULT_SCENARIOS: list[Callable[[Client, date], list[Version]]] = [
-    knee_surgery, anticoagulant, pregnancy, fever_today, heart_disease, healthy, lymphedema, diabetic_feet,
-    ankle_sprain, fibromyalgia, no_consent_yet, healthy,
+    knee_surgery,
+    anticoagulant,
+    pregnancy,
+    fever_today,
+    heart_disease,
+    healthy,
+    lymphedema,
+    diabetic_feet,
+    ankle_sprain,
+    fibromyalgia,
+    no_consent_yet,
+    healthy,
 ]
 LATER_SCENARIOS = [everyday(i) for i in range(len(_EVERYDAY))] + [anticoagulant, diabetic_feet, fibromyalgia]
 MINOR_SCENARIOS = [minor_with_guardian, minor_without_guardian]
@@ -182,10 +356,18 @@ def _write(clinic: Clinic, client: Client, therapist: User, today: date, version
         day = today - timedelta(days=days)
         data = normalise({**answers, "change_note": note}, day, base=data)
         at = datetime.combine(day, time(10, 30), clinic.tz).astimezone(UTC)
-        db.session.add(HealthRecord(
-            clinic_id=clinic.id, client_id=client.id, number=number, source=source, created_at=at,
-            created_by_id=therapist.id, anticoagulant=has_anticoagulant(data), **data,
-        ))
+        db.session.add(
+            HealthRecord(
+                clinic_id=clinic.id,
+                client_id=client.id,
+                number=number,
+                source=source,
+                created_at=at,
+                created_by_id=therapist.id,
+                anticoagulant=has_anticoagulant(data),
+                **data,
+            )
+        )
     return len(versions)
 
 
@@ -221,18 +403,33 @@ def add_histories(clinic: Clinic, clients: list[Client], therapist: User, today:
 
 def _waiting_self_intake(clinic: Clinic, client: Client, therapist: User, today: date) -> None:
     sent = datetime.combine(today - timedelta(days=1), time(19, 0), clinic.tz).astimezone(UTC)
-    answers = normalise({
-        "conditions": [{"code": "varicose_veins", "region": "leg_l"},
-                       {"code": "dvt_history", "region": "calf_l"}],
-        "main_complaint": "Heavy, aching legs after standing all day", "pain_areas": ["calf_l", "calf_r"],
-        "consent_name": client.full_name, "consent_date": today - timedelta(days=1),
-    }, today)
+    answers = normalise(
+        {
+            "conditions": [
+                {"code": "varicose_veins", "region": "leg_l"},
+                {"code": "dvt_history", "region": "calf_l"},
+            ],
+            "main_complaint": "Heavy, aching legs after standing all day",
+            "pain_areas": ["calf_l", "calf_r"],
+            "consent_name": client.full_name,
+            "consent_date": today - timedelta(days=1),
+        },
+        today,
+    )
     # The token is thrown away: the form was sent, so the link is closed anyway.
-    db.session.add(IntakeLink(
-        clinic_id=clinic.id, client_id=client.id, token_hash=token_hash(secrets.token_urlsafe(32)),
-        created_by_id=therapist.id, created_at=sent - timedelta(days=2), expires_at=sent + timedelta(days=5),
-        submitted_at=sent, submission=to_json(answers), status="submitted",
-    ))
+    db.session.add(
+        IntakeLink(
+            clinic_id=clinic.id,
+            client_id=client.id,
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            created_by_id=therapist.id,
+            created_at=sent - timedelta(days=2),
+            expires_at=sent + timedelta(days=5),
+            submitted_at=sent,
+            submission=to_json(answers),
+            status="submitted",
+        )
+    )
 
 
 def demo_health_histories(clinic: Clinic, staff: dict[str, list[User]], clients_count: int) -> dict:

@@ -34,7 +34,7 @@ def _ago(since: date, on: date) -> str:
 
 
 def regions_text(regions: list[str]) -> str:
-    """"Knee, right; Calf, right": a semicolon between areas, since a name holds a comma."""
+    """ "Knee, right; Calf, right": a semicolon between areas, since a name holds a comma."""
     return "; ".join(region_name(r) for r in regions)
 
 
@@ -166,13 +166,21 @@ def _consent_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     has = bool(new["consent_name"] and new["consent_date"])
     if (old["consent_name"], old["consent_date"]) != (new["consent_name"], new["consent_date"]):
         if has:
-            changes.append(Change("added" if not had else "changed", "Consent",
-                                  f"{new['consent_name']} on {day(new['consent_date'])}"))
+            changes.append(
+                Change(
+                    "added" if not had else "changed",
+                    "Consent",
+                    f"{new['consent_name']} on {day(new['consent_date'])}",
+                )
+            )
         elif had:
             changes.append(Change("removed", "Consent", "no consent recorded"))
     if (old["guardian_name"], old["guardian_consent"]) != (new["guardian_name"], new["guardian_consent"]):
-        text = (f"given by {new['guardian_name']}" if new["guardian_consent"] else "not given") if (
-            new["guardian_name"] or new["guardian_consent"]) else "none recorded"
+        text = (
+            (f"given by {new['guardian_name']}" if new["guardian_consent"] else "not given")
+            if (new["guardian_name"] or new["guardian_consent"])
+            else "none recorded"
+        )
         changes.append(Change("changed", "Guardian consent", text))
     return changes
 

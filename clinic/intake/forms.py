@@ -45,13 +45,20 @@ class _Answers(FlaskForm):
 
     today: date = date.max  # set by the view to the clinic's today before validating
 
-    main_complaint = TextAreaField("Main complaint", [Optional(), _limit("main_complaint")],
-                                   description="What brings them in, in their words.")
+    main_complaint = TextAreaField(
+        "Main complaint",
+        [Optional(), _limit("main_complaint")],
+        description="What brings them in, in their words.",
+    )
     onset_date = DateField("Since when", [Optional(), _not_future], description="Roughly is fine.")
-    goals = TextAreaField("Goals", [Optional(), _limit("goals")],
-                          description="What they want to be able to do again.")
-    medications = TextAreaField("Medications", [Optional(), _limit("medications")],
-                                description="Names and doses, including supplements.")
+    goals = TextAreaField(
+        "Goals", [Optional(), _limit("goals")], description="What they want to be able to do again."
+    )
+    medications = TextAreaField(
+        "Medications",
+        [Optional(), _limit("medications")],
+        description="Names and doses, including supplements.",
+    )
     allergies = TextAreaField("Other allergies", [Optional(), _limit("allergies")])
     based_on = HiddenField()
 
@@ -61,18 +68,25 @@ class _Answers(FlaskForm):
 
 
 class UpdateForm(_Answers):
-    change_note = TextAreaField("What changed since last time", [Optional(), _limit("change_note")],
-                                description="In the client's words; kept with this version.")
+    change_note = TextAreaField(
+        "What changed since last time",
+        [Optional(), _limit("change_note")],
+        description="In the client's words; kept with this version.",
+    )
 
 
 class HealthForm(_Answers):
-    consent_name = StringField("Client's full name, typed as a signature",
-                               [Optional(), _limit("consent_name")])
+    consent_name = StringField(
+        "Client's full name, typed as a signature", [Optional(), _limit("consent_name")]
+    )
     consent_date = DateField("Date of consent", [Optional(), _not_future])
     guardian_name = StringField("Parent or guardian's full name", [Optional(), _limit("guardian_name")])
     guardian_consent = BooleanField("The parent or guardian consents to assessment and treatment")
-    change_note = TextAreaField("What changed, or where this came from", [Optional(), _limit("change_note")],
-                                description="Optional; kept with this version.")
+    change_note = TextAreaField(
+        "What changed, or where this came from",
+        [Optional(), _limit("change_note")],
+        description="Optional; kept with this version.",
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -97,16 +111,21 @@ class PublicHealthForm(FlaskForm):
 
     today: date = date.max
 
-    main_complaint = TextAreaField("What brings you in?", [Optional(), _limit("main_complaint")],
-                                   description="In your own words.")
+    main_complaint = TextAreaField(
+        "What brings you in?", [Optional(), _limit("main_complaint")], description="In your own words."
+    )
     onset_date = DateField("Since when?", [Optional(), _not_future], description="Roughly is fine.")
     goals = TextAreaField("What would you like to be able to do again?", [Optional(), _limit("goals")])
-    medications = TextAreaField("Medicines you take", [Optional(), _limit("medications")],
-                                description="Names and doses, including supplements. Leave empty if none.")
+    medications = TextAreaField(
+        "Medicines you take",
+        [Optional(), _limit("medications")],
+        description="Names and doses, including supplements. Leave empty if none.",
+    )
     allergies = TextAreaField("Other allergies", [Optional(), _limit("allergies")])
     change_note = TextAreaField("Anything else we should know?", [Optional(), _limit("change_note")])
-    consent_name = StringField("Your full name", [DataRequired("Type your full name to confirm."),
-                                                  _limit("consent_name")])
+    consent_name = StringField(
+        "Your full name", [DataRequired("Type your full name to confirm."), _limit("consent_name")]
+    )
     guardian_name = StringField("Parent or guardian's full name", [Optional(), _limit("guardian_name")])
     guardian_consent = BooleanField("I am their parent or guardian and I consent to assessment and treatment")
 
@@ -155,8 +174,12 @@ class Questionnaire:
         if data:
             for code, item in grouped(data["conditions"]).items():
                 form.states[code] = ConditionState(
-                    True, item["regions"], item.get("date", ""), str(item.get("weeks") or ""),
-                    bool(item.get("cleared")), item.get("note", ""),
+                    True,
+                    item["regions"],
+                    item.get("date", ""),
+                    str(item.get("weeks") or ""),
+                    bool(item.get("cleared")),
+                    item.get("note", ""),
                 )
             form.pain = list(data["pain_areas"])
         return form
@@ -184,8 +207,11 @@ class Questionnaire:
         """Read and check the posted checklist; True when everything is valid."""
         ticked = formdata.getlist("condition")
         pain = formdata.getlist("pain")
-        if (any(not self._offered(code) for code in ticked) or self._refuse_unknown_names(formdata)
-                or any(region not in PAIN_REGIONS for region in pain)):
+        if (
+            any(not self._offered(code) for code in ticked)
+            or self._refuse_unknown_names(formdata)
+            or any(region not in PAIN_REGIONS for region in pain)
+        ):
             self.refused = REFUSED
             return False
         self.pain = pain

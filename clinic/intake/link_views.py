@@ -41,8 +41,14 @@ def create_link(client_id: int):
     db.session.commit()
     # Shown on this response only: the token is not stored, not flashed and not put in a cookie.
     url = public_url("selfintake.form", token=token)
-    return render_template("intake/link_created.html", client=client, link=link, url=url,
-                           replaced=bool(replaced), clinic=current_user.clinic)
+    return render_template(
+        "intake/link_created.html",
+        client=client,
+        link=link,
+        url=url,
+        replaced=bool(replaced),
+        clinic=current_user.clinic,
+    )
 
 
 @bp.post("/clients/<int:client_id>/intake-link/<int:link_id>/revoke")
@@ -80,8 +86,14 @@ def review(client_id: int, link_id: int):
     _audit("intake.view", link, client.id)
     db.session.commit()
     return render_template(
-        "intake/review.html", client=client, link=link, current=current, proposed=proposed, changes=changes,
-        current_view=view_of(current, client) if current else None, form=ActionForm(),
+        "intake/review.html",
+        client=client,
+        link=link,
+        current=current,
+        proposed=proposed,
+        changes=changes,
+        current_view=view_of(current, client) if current else None,
+        form=ActionForm(),
         state_label=links.STATE_LABELS[links.state(link)],
     )
 

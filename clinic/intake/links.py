@@ -44,18 +44,26 @@ def create_link(client: Client, user: User) -> tuple[IntakeLink, str, list[int]]
     :returns: the link, the token (shown once, never stored) and the ids of the links it replaced.
     """
     now = utcnow()
-    replaced = list(db.session.scalars(
-        select(IntakeLink.id).where(IntakeLink.client_id == client.id, IntakeLink.status == OPEN)
-    ))
+    replaced = list(
+        db.session.scalars(
+            select(IntakeLink.id).where(IntakeLink.client_id == client.id, IntakeLink.status == OPEN)
+        )
+    )
     if replaced:
         db.session.execute(
-            update(IntakeLink).where(IntakeLink.id.in_(replaced), IntakeLink.status == OPEN)
+            update(IntakeLink)
+            .where(IntakeLink.id.in_(replaced), IntakeLink.status == OPEN)
             .values(status=REVOKED, reviewed_at=now, reviewed_by_id=user.id)
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = IntakeLink(
-        clinic_id=client.clinic_id, client_id=client.id, token_hash=token_hash(token),
-        created_by_id=user.id, created_at=now, expires_at=now + LIFETIME, status=OPEN,
+        clinic_id=client.clinic_id,
+        client_id=client.id,
+        token_hash=token_hash(token),
+        created_by_id=user.id,
+        created_at=now,
+        expires_at=now + LIFETIME,
+        status=OPEN,
     )
     db.session.add(link)
     db.session.flush()
@@ -77,8 +85,10 @@ def too_many_submissions(clinic_id: int, ip: str) -> bool:
     since = utcnow() - SUBMISSION_WINDOW
     count = db.session.scalar(
         select(func.count(AuditEvent.id)).where(
-            AuditEvent.clinic_id == clinic_id, AuditEvent.at > since,
-            AuditEvent.action == "intake_link.submit", AuditEvent.ip == ip,
+            AuditEvent.clinic_id == clinic_id,
+            AuditEvent.at > since,
+            AuditEvent.action == "intake_link.submit",
+            AuditEvent.ip == ip,
         )
     )
     return count >= limit
@@ -97,7 +107,8 @@ def submit(link: IntakeLink, data: dict[str, Any]) -> bool:
 
 def _claim(link: IntakeLink, before: str, after: str, user: User) -> None:
     result = db.session.execute(
-        update(IntakeLink).where(IntakeLink.id == link.id, IntakeLink.status == before)
+        update(IntakeLink)
+        .where(IntakeLink.id == link.id, IntakeLink.status == before)
         .values(status=after, reviewed_at=utcnow(), reviewed_by_id=user.id)
     )
     if result.rowcount != 1:

@@ -53,14 +53,24 @@ def form(token: str):
             if not links.submit(link, data):
                 db.session.rollback()
                 return _dead()
-            audit.record("intake_link.submit", object_type="intake_link", object_id=link.id,
-                         client_id=link.client_id, clinic_id=link.clinic_id)
+            audit.record(
+                "intake_link.submit",
+                object_type="intake_link",
+                object_id=link.id,
+                client_id=link.client_id,
+                clinic_id=link.clinic_id,
+            )
             db.session.commit()
             return redirect(url_for("selfintake.sent"))
         status = 400
     return render_template(
-        "intake/public_form.html", form=form, checklist=checklist, today=today,
-        clinic_name=clinic.name, first_name=client.called, **questionnaire.template_parts(public=True),
+        "intake/public_form.html",
+        form=form,
+        checklist=checklist,
+        today=today,
+        clinic_name=clinic.name,
+        first_name=client.called,
+        **questionnaire.template_parts(public=True),
     ), status
 
 

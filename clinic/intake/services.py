@@ -125,8 +125,9 @@ def json_data(stored: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _add(client: Client, user: User | None, data: dict[str, Any], source: str,
-         current: HealthRecord | None) -> HealthRecord:
+def _add(
+    client: Client, user: User | None, data: dict[str, Any], source: str, current: HealthRecord | None
+) -> HealthRecord:
     record = HealthRecord(
         clinic_id=client.clinic_id,
         client_id=client.id,
@@ -153,8 +154,14 @@ def _check_based_on(current: HealthRecord | None, based_on: int | None) -> None:
         raise EditConflict()
 
 
-def record_from_form(client: Client, user: User, data: dict[str, Any], source: str,
-                     based_on: int | None = None, today: date | None = None) -> HealthRecord | None:
+def record_from_form(
+    client: Client,
+    user: User,
+    data: dict[str, Any],
+    source: str,
+    based_on: int | None = None,
+    today: date | None = None,
+) -> HealthRecord | None:
     """A full set of answers as the next version.
 
     :param source: "intake", "edit" or "self_intake".
@@ -172,8 +179,14 @@ def record_from_form(client: Client, user: User, data: dict[str, Any], source: s
     return _add(client, user, data, source, current)
 
 
-def record_update(client: Client, user: User, changes: dict[str, Any] | None, note: str = "",
-                  based_on: int | None = None, today: date | None = None) -> HealthRecord:
+def record_update(
+    client: Client,
+    user: User,
+    changes: dict[str, Any] | None,
+    note: str = "",
+    based_on: int | None = None,
+    today: date | None = None,
+) -> HealthRecord:
     """The per-visit "anything changed since last time?" as a new version (source "update").
 
     A version is written even when nothing changed: it records that someone asked, who and when,
@@ -207,8 +220,9 @@ def client_age(client: Client, on: date) -> int | None:
     return None if age is None else max(0, min(MAX_AGE, age))
 
 
-def view_of(record: HealthRecord | None, client: Client, today: date,
-            data: dict[str, Any] | None = None) -> HealthView:
+def view_of(
+    record: HealthRecord | None, client: Client, today: date, data: dict[str, Any] | None = None
+) -> HealthView:
     """A version, or answers not saved yet (`data`), ready to read in a template."""
     data = record_data(record) if data is None else data
     recorded_on = record.created_at.date() if record is not None else today
@@ -230,13 +244,15 @@ def screening_conditions(record: HealthRecord | None, on: date) -> list[dict[str
         if entry.get("date") and date.fromisoformat(entry["date"]) > on:
             continue
         weeks = entry.get("weeks")
-        result.append({
-            "code": entry["code"],
-            "region": entry.get("region"),
-            "date": entry.get("date"),
-            "weeks": projected_weeks(weeks, recorded_on, on) if weeks else None,
-            "cleared": bool(entry.get("cleared")),
-        })
+        result.append(
+            {
+                "code": entry["code"],
+                "region": entry.get("region"),
+                "date": entry.get("date"),
+                "weeks": projected_weeks(weeks, recorded_on, on) if weeks else None,
+                "cleared": bool(entry.get("cleared")),
+            }
+        )
     return result
 
 

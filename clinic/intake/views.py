@@ -35,8 +35,9 @@ def _based_on(form) -> int | None:
 
 
 def _audit(action: str, client: Client, record: HealthRecord | None = None) -> None:
-    audit.record(action, object_type="health_record", object_id=record.id if record else None,
-                 client_id=client.id)
+    audit.record(
+        action, object_type="health_record", object_id=record.id if record else None, client_id=client.id
+    )
 
 
 def view_of(record: HealthRecord | None, client: Client, data=None):
@@ -46,8 +47,13 @@ def view_of(record: HealthRecord | None, client: Client, data=None):
 def form_context(client: Client, checklist: Questionnaire, public: bool = False) -> dict:
     today = checklist.today
     age = services.client_age(client, today)
-    return {"client": client, "checklist": checklist, "today": today, "age": age,
-            **questionnaire.template_parts(public)}
+    return {
+        "client": client,
+        "checklist": checklist,
+        "today": today,
+        "age": age,
+        **questionnaire.template_parts(public),
+    }
 
 
 @bp.get("/clients/<int:client_id>/health")
@@ -59,8 +65,13 @@ def show(client_id: int):
         _audit("intake.view", client, record)
     waiting = links.waiting_review(client.id)
     db.session.commit()
-    return render_template("intake/show.html", client=client, record=record, waiting=waiting,
-                           view=view_of(record, client) if record else None)
+    return render_template(
+        "intake/show.html",
+        client=client,
+        record=record,
+        waiting=waiting,
+        view=view_of(record, client) if record else None,
+    )
 
 
 @bp.route("/clients/<int:client_id>/health/edit", methods=["GET", "POST"])
@@ -85,8 +96,12 @@ def edit(client_id: int):
         return _render_edit(client, form, checklist, current, 400)
     try:
         record = services.record_from_form(
-            client, current_user, {**form.answers(), **checklist.data()},
-            "intake" if current is None else "edit", based_on=_based_on(form), today=today,
+            client,
+            current_user,
+            {**form.answers(), **checklist.data()},
+            "intake" if current is None else "edit",
+            based_on=_based_on(form),
+            today=today,
         )
     except services.EditConflict:
         db.session.rollback()
@@ -105,8 +120,9 @@ def edit(client_id: int):
 
 
 def _render_edit(client, form, checklist, current, status=200, conflict=False):
-    return render_template("intake/edit.html", form=form, current=current, conflict=conflict,
-                           **form_context(client, checklist)), status
+    return render_template(
+        "intake/edit.html", form=form, current=current, conflict=conflict, **form_context(client, checklist)
+    ), status
 
 
 @bp.route("/clients/<int:client_id>/health/update", methods=["GET", "POST"])
@@ -153,8 +169,14 @@ def update(client_id: int):
 
 
 def _render_update(client, form, checklist, current, status=200):
-    return render_template("intake/update.html", form=form, current=current, confirm=ActionForm(),
-                           view=view_of(current, client), **form_context(client, checklist)), status
+    return render_template(
+        "intake/update.html",
+        form=form,
+        current=current,
+        confirm=ActionForm(),
+        view=view_of(current, client),
+        **form_context(client, checklist),
+    ), status
 
 
 @bp.get("/clients/<int:client_id>/health/versions")
@@ -180,8 +202,13 @@ def version(client_id: int, number: int):
     current = services.current_record(client.id)
     _audit("intake.version_view", client, record)
     db.session.commit()
-    return render_template("intake/version.html", client=client, record=record, latest=current.number,
-                           view=view_of(record, client))
+    return render_template(
+        "intake/version.html",
+        client=client,
+        record=record,
+        latest=current.number,
+        view=view_of(record, client),
+    )
 
 
 from . import link_views, panels  # noqa: E402,F401  (their routes and panels join this blueprint)

@@ -116,8 +116,10 @@ def recommend(payload: Mapping[str, Any]) -> dict[str, Any]:
             f"Re-evaluate at session {review_at}.",
         ]
         if session >= 8:
-            rationale.append(f"This is session {session}: the usual weekly course of 4 to 8 weeks is done, "
-                             "so decide whether to continue.")
+            rationale.append(
+                f"This is session {session}: the usual weekly course of 4 to 8 weeks is done, "
+                "so decide whether to continue."
+            )
         phase = "chronic"
 
     if history and phase not in ("maintenance", "review"):

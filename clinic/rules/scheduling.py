@@ -26,8 +26,20 @@ OpenHours = Mapping[int, Sequence[tuple[time, time]]]
 Busy = Sequence[tuple[datetime, datetime]]
 
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                "October", "November", "December")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _QUARTER_HOUR = timedelta(minutes=15)
 
 
@@ -42,7 +54,7 @@ class ProposedSlot:
 
 
 def day_label(day: date) -> str:
-    """"Tuesday 3 March": built here rather than with strftime so the server locale cannot change it."""
+    """ "Tuesday 3 March": built here rather than with strftime so the server locale cannot change it."""
     return f"{_DAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
 
 
@@ -247,8 +259,13 @@ class _Schedule:
 
 
 def _free_on_day(
-    day: date, target: datetime | None, duration: timedelta, hours: dict[int, list[tuple[time, time]]],
-    tz: ZoneInfo, step: timedelta, schedule: _Schedule,
+    day: date,
+    target: datetime | None,
+    duration: timedelta,
+    hours: dict[int, list[tuple[time, time]]],
+    tz: ZoneInfo,
+    step: timedelta,
+    schedule: _Schedule,
 ) -> Iterator[datetime]:
     """Free starts on a local day: nearest to `target` first (the target itself if it fits), else in order."""
     starts = []

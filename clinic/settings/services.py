@@ -37,8 +37,9 @@ def check_time_zone(name: str, current: str = "") -> str:
     """A zone from the list; the clinic's current zone stays valid even if the list leaves it out."""
     name = (name or "").strip()
     if name not in time_zones() and name != current:
-        raise SettingsError("timezone",
-                            f"Unknown time zone {name!r}: choose one from the list, e.g. Europe/London.")
+        raise SettingsError(
+            "timezone", f"Unknown time zone {name!r}: choose one from the list, e.g. Europe/London."
+        )
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -74,18 +75,23 @@ def check_logo(data: bytes) -> bytes:
     if not data:
         raise SettingsError("logo", "The file is empty.")
     if len(data) > MAX_LOGO_BYTES:
-        raise SettingsError("logo", "The file is larger than 300 KB. "
-                                    "Save the logo smaller: about 600 pixels wide is plenty.")
+        raise SettingsError(
+            "logo", "The file is larger than 300 KB. Save the logo smaller: about 600 pixels wide is plenty."
+        )
     if data.startswith(JPEG_SIGNATURE):
-        raise SettingsError("logo", "This is a JPEG. Only PNG is accepted: "
-                                    "save the logo as PNG and upload it again.")
+        raise SettingsError(
+            "logo", "This is a JPEG. Only PNG is accepted: save the logo as PNG and upload it again."
+        )
     if not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR" or len(data) < 24:
         raise SettingsError("logo", "This file is not a PNG image. Only PNG is accepted.")
     width, height = struct.unpack(">II", data[16:24])
     too_small = min(width, height) < MIN_LOGO_SIDE
     if too_small or max(width, height) > MAX_LOGO_SIDE or width * height > MAX_LOGO_PIXELS:
-        raise SettingsError("logo", f"The image is {width} × {height} pixels; use {MIN_LOGO_SIDE} to "
-                                    f"{MAX_LOGO_SIDE} pixels a side (about 600 pixels wide is plenty).")
+        raise SettingsError(
+            "logo",
+            f"The image is {width} × {height} pixels; use {MIN_LOGO_SIDE} to "
+            f"{MAX_LOGO_SIDE} pixels a side (about 600 pixels wide is plenty).",
+        )
     try:
         reader = ImageReader(io.BytesIO(data))
         if reader.getSize() != (width, height):

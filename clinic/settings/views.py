@@ -45,9 +45,14 @@ def _page(form: ClinicForm | None = None, logo_form: LogoForm | None = None, sta
         form = ClinicForm(formdata=None)
         form.fill_from(clinic)
     return render_template(
-        "settings/index.html", form=form, logo_form=logo_form or LogoForm(formdata=None),
-        remove_form=RemoveLogoForm(formdata=None), clinic=clinic, has_logo=bool(clinic.logo_png),
-        time_zones=services.time_zones(), other_pages=_other_pages(),
+        "settings/index.html",
+        form=form,
+        logo_form=logo_form or LogoForm(formdata=None),
+        remove_form=RemoveLogoForm(formdata=None),
+        clinic=clinic,
+        has_logo=bool(clinic.logo_png),
+        time_zones=services.time_zones(),
+        other_pages=_other_pages(),
     ), status
 
 

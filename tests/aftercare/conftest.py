@@ -26,8 +26,14 @@ HEALTH_RECORD = {
     "notes": "Recently divorced, poor sleep; husband's affair disclosed in session.",
     "soap_assessment": "Active TrP upper trapezius, referral to temple; pain 7/10 before, 4/10 after.",
     "conditions": [
-        "anticoagulant", "diabetes", "acute_injury", "epilepsy", "cancer_active", "fibromyalgia",
-        "hypertension_controlled", "kidney_disease",
+        "anticoagulant",
+        "diabetes",
+        "acute_injury",
+        "epilepsy",
+        "cancer_active",
+        "fibromyalgia",
+        "hypertension_controlled",
+        "kidney_disease",
     ],
 }
 

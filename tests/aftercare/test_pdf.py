@@ -54,9 +54,20 @@ def text(sheet):
 
 def test_every_section_heading_is_printed(text):
     # The list of contents, in its words.
-    for heading in ("What we did today", "What to expect", "Hydration", "Cold compress", "Rest",
-                    "Self-care at home", "Precautions for you", "When to call", "Seek urgent care",
-                    "Call the clinic", "Your next appointments", "How to reach us"):
+    for heading in (
+        "What we did today",
+        "What to expect",
+        "Hydration",
+        "Cold compress",
+        "Rest",
+        "Self-care at home",
+        "Precautions for you",
+        "When to call",
+        "Seek urgent care",
+        "Call the clinic",
+        "Your next appointments",
+        "How to reach us",
+    ):
         assert heading in text
 
 
@@ -104,9 +115,20 @@ def test_page_numbers_per_sheet(sheet):
 def test_nothing_from_the_health_history_is_printed(text, health_record):
     lower = text.lower()
     record = health_record
-    for item in (record["last_name"], record["date_of_birth"], record["date_of_birth_iso"],
-                 *record["medications"], "warfarin", "divorce", "7/10", "epilep", "cancer", "kidney",
-                 "fibromyalgia", "diabetes"):
+    for item in (
+        record["last_name"],
+        record["date_of_birth"],
+        record["date_of_birth_iso"],
+        *record["medications"],
+        "warfarin",
+        "divorce",
+        "7/10",
+        "epilep",
+        "cancer",
+        "kidney",
+        "fibromyalgia",
+        "diabetes",
+    ):
         assert item.lower() not in lower
 
 
@@ -115,7 +137,7 @@ def test_nothing_from_the_health_history_is_printed(text, health_record):
     [
         "<b>Bo & Co</b>",
         "<font color=\"[[[os.system('touch /tmp/pwned')]]]\">x</font>",
-        "<para><img src=\"/etc/passwd\"/></para>",
+        '<para><img src="/etc/passwd"/></para>',
         "Tom &amp; Jerry &lt;3",
         "</b></para>]]>",
     ],
@@ -129,8 +151,14 @@ def test_user_text_is_never_read_as_markup(make_input, make_clinic, hostile):
         next_appointments=[NextAppointment(make_input().next_appointments[0].starts_at, f"N {hostile}")],
     )
     text = text_of(render_pdf(build_sheet(data)))
-    for shown in (f"For {hostile}", f"Clinic {hostile}", f"1 {hostile} Road", f"T {hostile}",
-                  f"Muscles: M {hostile}", f"N {hostile}"):
+    for shown in (
+        f"For {hostile}",
+        f"Clinic {hostile}",
+        f"1 {hostile} Road",
+        f"T {hostile}",
+        f"Muscles: M {hostile}",
+        f"N {hostile}",
+    ):
         assert shown in text
 
 

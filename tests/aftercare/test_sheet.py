@@ -52,9 +52,19 @@ def section_text(sheet: AftercareSheet, key: str) -> str:
 
 # --- red flags (CLINICAL.md 5: on every sheet) -------------------------------------------------
 
+
 def test_every_red_flag_is_on_a_sheet_with_no_personal_detail(make_input):
-    sheet = build_sheet(make_input(regions=[], muscles=[], techniques=[], points=[], precautions=[],
-                                   next_appointments=[], frequency=None))
+    sheet = build_sheet(
+        make_input(
+            regions=[],
+            muscles=[],
+            techniques=[],
+            points=[],
+            precautions=[],
+            next_appointments=[],
+            frequency=None,
+        )
+    )
     urgent, call = [t.lower() for t in sheet.urgent], [t.lower() for t in sheet.call_clinic]
 
     def one(items: list[str], *words: str) -> str:
@@ -94,11 +104,20 @@ def test_a_clinic_cannot_edit_away_safety_text(key):
 
 # --- always-present content --------------------------------------------------------------------
 
+
 def test_sections_come_in_the_order_of_the_issue(make_input):
     sheet = build_sheet(make_input())
     assert [s.heading for s in sheet.sections] == [
-        "What we did today", "What to expect", "Hydration", "Cold compress", "Rest", "Self-care at home",
-        "Precautions for you", "When to call", "Your next appointments", "How to reach us",
+        "What we did today",
+        "What to expect",
+        "Hydration",
+        "Cold compress",
+        "Rest",
+        "Self-care at home",
+        "Precautions for you",
+        "When to call",
+        "Your next appointments",
+        "How to reach us",
     ]
 
 
@@ -140,10 +159,18 @@ def test_header_fields(make_input):
 
 # --- personalisation -----------------------------------------------------------------------------
 
+
 def test_what_we_did_names_regions_muscles_and_techniques(make_input):
     text = section_text(build_sheet(make_input()), "treated")
-    for label in ("Shoulder, left", "upper back", "calf, right", "Upper trapezius", "levator scapulae",
-                  "Foam roller".lower(), "Sam Lee"):
+    for label in (
+        "Shoulder, left",
+        "upper back",
+        "calf, right",
+        "Upper trapezius",
+        "levator scapulae",
+        "Foam roller".lower(),
+        "Sam Lee",
+    ):
         assert label in text
 
 
@@ -195,6 +222,7 @@ def test_a_point_without_a_region_is_shaded_where_it_sits(make_input):
 
 # --- precautions and privacy ----------------------------------------------------------------------
 
+
 def test_precautions_in_client_words_for_relevant_conditions(make_input):
     text = section_text(build_sheet(make_input(precautions=["anticoagulant"])), "precautions")
     assert "bruise more easily" in text and "blood-thinning" in text
@@ -214,13 +242,33 @@ def test_nothing_from_the_health_history_beyond_the_precautions(make_input, heal
     sheet = build_sheet(make_input())
     text = all_text(sheet).lower()
     leaked = [
-        health_record["last_name"], health_record["date_of_birth"], health_record["date_of_birth_iso"],
-        *health_record["medications"], "warfarin", "sertraline", "metformin", "divorce", "affair", "7/10",
-        "referral to temple", "epilep", "cancer", "fibromyalgia", "kidney", "dialysis", "seizure",
+        health_record["last_name"],
+        health_record["date_of_birth"],
+        health_record["date_of_birth_iso"],
+        *health_record["medications"],
+        "warfarin",
+        "sertraline",
+        "metformin",
+        "divorce",
+        "affair",
+        "7/10",
+        "referral to temple",
+        "epilep",
+        "cancer",
+        "fibromyalgia",
+        "kidney",
+        "dialysis",
+        "seizure",
         "diabetes",  # the precaution speaks of reduced feeling, not the diagnosis
     ]
-    dropped = ("epilepsy", "cancer_active", "fibromyalgia", "kidney_disease", "hypertension_controlled",
-               "diabetes")
+    dropped = (
+        "epilepsy",
+        "cancer_active",
+        "fibromyalgia",
+        "kidney_disease",
+        "hypertension_controlled",
+        "diabetes",
+    )
     leaked += [condition_label(code) for code in dropped]
     assert [item for item in leaked if item.lower() in text] == []
 
@@ -248,6 +296,7 @@ def test_unknown_condition_code_is_refused(make_input):
 
 # --- appointments and frequency --------------------------------------------------------------------
 
+
 def test_next_appointments_in_time_order_and_plain_words(make_input):
     sheet = build_sheet(make_input())
     assert [(a.when, a.therapist_name) for a in sheet.appointments] == [
@@ -258,8 +307,12 @@ def test_next_appointments_in_time_order_and_plain_words(make_input):
 
 
 def test_twelve_hour_clock_by_clinic_setting(make_input, make_clinic):
-    sheet = build_sheet(make_input(clinic=make_clinic(clock_12h=True),
-                                   next_appointments=[NextAppointment(datetime(2026, 12, 1, 14, 5), "Sam")]))
+    sheet = build_sheet(
+        make_input(
+            clinic=make_clinic(clock_12h=True),
+            next_appointments=[NextAppointment(datetime(2026, 12, 1, 14, 5), "Sam")],
+        )
+    )
     assert sheet.appointments[0].when.endswith("2:05 pm")
 
 
@@ -291,6 +344,7 @@ def test_maintenance_says_no_longer_than_a_month(make_input):
 
 # --- wording ---------------------------------------------------------------------------------------
 
+
 def test_clinic_wording_replaces_a_block_and_the_sheet_records_its_version(make_input):
     wording = make_wording({"hydration": "Drink as usual."}, "knot-ease-3")
     sheet = build_sheet(make_input(wording=wording))
@@ -301,8 +355,13 @@ def test_clinic_wording_replaces_a_block_and_the_sheet_records_its_version(make_
 
 def test_muscles_placeholder_is_filled_and_nothing_else_is_formatted(make_input):
     text = "Ball on your {muscles}. Not a format string: {0.__class__} {muscles!r}"
-    sheet = build_sheet(make_input(techniques=["massage_ball"], muscles=["Gluteus medius"],
-                                   wording=make_wording({"self_care_massage_ball": text}, "v2")))
+    sheet = build_sheet(
+        make_input(
+            techniques=["massage_ball"],
+            muscles=["Gluteus medius"],
+            wording=make_wording({"self_care_massage_ball": text}, "v2"),
+        )
+    )
     assert section(sheet, "self_care").bullets[0].text == (
         "Ball on your gluteus medius. Not a format string: {0.__class__} {muscles!r}"
     )
@@ -335,6 +394,7 @@ def test_an_incomplete_wording_is_refused_by_the_builder(make_input):
 
 
 # --- input checks ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("changes", "field"),
@@ -388,11 +448,19 @@ def test_the_builder_is_pure(module):
     imported = [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     imported += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [name for name in imported if name.split(".")[0] in {"reportlab", "flask", "sqlalchemy"}]
-    assert not [name for name in imported if name.startswith("clinic.") and not (
-        name.startswith(("clinic.rules", "clinic.aftercare")) or name == "clinic.bodymap")]
-    clock = [node.func.attr for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-             and node.func.attr in {"today", "now", "utcnow"}]
+    assert not [
+        name
+        for name in imported
+        if name.startswith("clinic.")
+        and not (name.startswith(("clinic.rules", "clinic.aftercare")) or name == "clinic.bodymap")
+    ]
+    clock = [
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"today", "now", "utcnow"}
+    ]
     assert clock == []
 
 
@@ -402,12 +470,17 @@ def test_self_care_names_only_the_muscles_each_tool_was_used_on():
     from clinic.aftercare.inputs import AftercareInput, ClinicInfo
     from clinic.aftercare.sheet import build_sheet
 
-    sheet = build_sheet(AftercareInput(
-        clinic=ClinicInfo(name="Quay Clinic", address="1 Quay Road", phone="01632 960000"),
-        client_first_name="Ada", visit_date=date(2026, 11, 24), therapist_name="Maya Okafor",
-        muscles=("Upper trapezius", "Gastrocnemius"), techniques=("massage_ball", "foam_roller"),
-        muscles_by_technique={"massage_ball": ("Upper trapezius",), "foam_roller": ("Gastrocnemius",)},
-    ))
+    sheet = build_sheet(
+        AftercareInput(
+            clinic=ClinicInfo(name="Quay Clinic", address="1 Quay Road", phone="01632 960000"),
+            client_first_name="Ada",
+            visit_date=date(2026, 11, 24),
+            therapist_name="Maya Okafor",
+            muscles=("Upper trapezius", "Gastrocnemius"),
+            techniques=("massage_ball", "foam_roller"),
+            muscles_by_technique={"massage_ball": ("Upper trapezius",), "foam_roller": ("Gastrocnemius",)},
+        )
+    )
     self_care = next(s for s in sheet.sections if s.key == "self_care")
     ball = next(b.text for b in self_care.bullets if "wall" in b.lead.lower())
     roller = next(b.text for b in self_care.bullets if "roller" in b.lead.lower())

@@ -304,9 +304,7 @@ def _drafts(app, world, count: int) -> list[int]:
             client = db.session.get(Client, client_id)
             intake.record_from_form(client, therapist, {"consent_name": "Saver Drill"}, "intake")
             plan = [{"technique": "stretching", "region": "neck_posterior"}]
-            made.append(
-                visits.start_visit(client, therapist, plan, "", clinic_today(therapist.clinic)).id
-            )
+            made.append(visits.start_visit(client, therapist, plan, "", clinic_today(therapist.clinic)).id)
         db.session.commit()
         db.session.remove()
     return made

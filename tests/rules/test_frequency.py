@@ -43,6 +43,7 @@ def gaps(result: dict[str, Any]) -> list[int]:
 
 # --- phase boundaries -------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
@@ -115,6 +116,7 @@ def test_first_visit_is_the_earliest_history_row_whatever_the_order() -> None:
 
 # --- dates and counts ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("case", "expected_gaps", "review_after"),
     [
@@ -153,6 +155,7 @@ def test_acute_first_visit_dates_on_a_monday() -> None:
 
 
 # --- rationale ---------------------------------------------------------------------------------------
+
 
 def test_rationale_acute() -> None:
     rationale = recommend(make(onset_days=10))["rationale"]
@@ -313,12 +316,20 @@ def _with(**changes: Any) -> dict[str, Any]:
         (_with(history=[{"date": "2026-03-03", "pain_before": 5}]), "history[0].date"),  # after on
         (_with(history=[{"date": "1 Feb", "pain_before": 5}]), "history[0].date"),
         (_with(history=[{"date": "2026-02-01"}]), "history[0].pain_before"),
-        (_with(history=[{"date": "2026-02-01", "pain_before": 5}, {"date": "2026-02-08", "pain_before": 12}]),
-         "history[1].pain_before"),
-        (_with(history=[{"date": "2026-02-01", "pain_before": 5, "pain_after": "4"}]),
-         "history[0].pain_after"),
-        (_with(history=[{"date": "2026-02-01", "pain_before": 5, "pain_after": 11}]),
-         "history[0].pain_after"),
+        (
+            _with(
+                history=[{"date": "2026-02-01", "pain_before": 5}, {"date": "2026-02-08", "pain_before": 12}]
+            ),
+            "history[1].pain_before",
+        ),
+        (
+            _with(history=[{"date": "2026-02-01", "pain_before": 5, "pain_after": "4"}]),
+            "history[0].pain_after",
+        ),
+        (
+            _with(history=[{"date": "2026-02-01", "pain_before": 5, "pain_after": 11}]),
+            "history[0].pain_after",
+        ),
     ],
 )
 def test_bad_input_names_the_field(case: dict[str, Any], field: str) -> None:

@@ -10,15 +10,54 @@ from clinic.rules.vocabulary import REGIONS
 
 # The muscles the brief names (with the codes chosen for them); each must be in the catalogue.
 NAMED = [
-    "upper_trapezius", "middle_trapezius", "lower_trapezius", "levator_scapulae", "sternocleidomastoid",
-    "scalenes", "suboccipitals", "splenius_capitis", "splenius_cervicis", "masseter", "temporalis",
-    "pterygoids", "infraspinatus", "supraspinatus", "teres_minor", "teres_major", "subscapularis",
-    "rhomboids", "serratus_anterior", "pectoralis_major", "pectoralis_minor", "latissimus_dorsi", "deltoid",
-    "biceps_brachii", "triceps_brachii", "forearm_extensors", "forearm_flexors", "thoracic_paraspinals",
-    "lumbar_paraspinals", "multifidus", "quadratus_lumborum", "rectus_abdominis", "iliopsoas",
-    "gluteus_maximus", "gluteus_medius", "gluteus_minimus", "piriformis", "tensor_fasciae_latae",
-    "adductors", "rectus_femoris", "vastus_lateralis", "vastus_medialis", "hamstrings", "gastrocnemius",
-    "soleus", "tibialis_anterior", "peroneals", "foot_intrinsics",
+    "upper_trapezius",
+    "middle_trapezius",
+    "lower_trapezius",
+    "levator_scapulae",
+    "sternocleidomastoid",
+    "scalenes",
+    "suboccipitals",
+    "splenius_capitis",
+    "splenius_cervicis",
+    "masseter",
+    "temporalis",
+    "pterygoids",
+    "infraspinatus",
+    "supraspinatus",
+    "teres_minor",
+    "teres_major",
+    "subscapularis",
+    "rhomboids",
+    "serratus_anterior",
+    "pectoralis_major",
+    "pectoralis_minor",
+    "latissimus_dorsi",
+    "deltoid",
+    "biceps_brachii",
+    "triceps_brachii",
+    "forearm_extensors",
+    "forearm_flexors",
+    "thoracic_paraspinals",
+    "lumbar_paraspinals",
+    "multifidus",
+    "quadratus_lumborum",
+    "rectus_abdominis",
+    "iliopsoas",
+    "gluteus_maximus",
+    "gluteus_medius",
+    "gluteus_minimus",
+    "piriformis",
+    "tensor_fasciae_latae",
+    "adductors",
+    "rectus_femoris",
+    "vastus_lateralis",
+    "vastus_medialis",
+    "hamstrings",
+    "gastrocnemius",
+    "soleus",
+    "tibialis_anterior",
+    "peroneals",
+    "foot_intrinsics",
 ]
 
 
@@ -55,6 +94,7 @@ def test_every_stored_base_is_a_region_or_a_paired_base() -> None:
 
 # --- spot checks against the Travell & Simons patterns ------------------------------------------------
 
+
 def test_upper_trapezius_refers_up_the_side_of_the_neck_to_the_head() -> None:
     # the classic "tension headache" pattern: posterolateral neck, mastoid, temple, angle of the jaw
     zone = referral_for("upper_trapezius", "r")
@@ -87,6 +127,7 @@ def test_other_spot_checks() -> None:
 
 
 # --- sides -------------------------------------------------------------------------------------------
+
 
 def test_side_expansion() -> None:
     # paired bases take the side; midline bases stay as they are
@@ -126,6 +167,7 @@ def test_unknown_muscle(code: object) -> None:
 
 
 # --- picker filter -----------------------------------------------------------------------------------
+
 
 def test_muscles_for_region() -> None:
     gluteal = muscles_for_region("gluteal_l")

@@ -39,6 +39,7 @@ def utc(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
 
 # --- overlaps -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
@@ -81,6 +82,7 @@ def test_overlaps_bad_input(args: tuple[Any, ...], name: str) -> None:
 
 
 # --- opening hours ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
@@ -136,6 +138,7 @@ def test_within_hours_bad_interval() -> None:
 
 # --- local instants and DST ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("day", "wall", "tz", "expected"),
     [
@@ -168,6 +171,7 @@ def test_day_label() -> None:
 
 # --- nearest free slots -------------------------------------------------------------------------------
 
+
 def test_nearest_free_slots_around_a_busy_block() -> None:
     # asked for Monday 10:00 for an hour, 10:00-11:00 is taken: 09:00-10:00 and 11:00-12:00 are both an
     # hour away (earlier first on a tie); the next nearest is 13:00 after the lunch break
@@ -183,7 +187,9 @@ def test_nearest_free_slots_across_closing_time() -> None:
     # with the whole afternoon taken, the nearest are the latest morning starts, latest first
     busy = [(at(2026, 3, 6, 13), at(2026, 3, 6, 17))]
     assert nearest_free_slots(at(2026, 3, 6, 16, 30), HOUR, busy, HOURS, LON) == [
-        utc(2026, 3, 6, 11), utc(2026, 3, 6, 10, 45), utc(2026, 3, 6, 10, 30)
+        utc(2026, 3, 6, 11),
+        utc(2026, 3, 6, 10, 45),
+        utc(2026, 3, 6, 10, 30),
     ]
 
 
@@ -191,19 +197,27 @@ def test_nearest_free_slots_next_open_day() -> None:
     # Saturday fully booked, Sunday closed: Monday from opening, in time order
     busy = [(at(2026, 3, 7, 9), at(2026, 3, 7, 13))]
     assert nearest_free_slots(at(2026, 3, 7, 12), HOUR, busy, HOURS, LON) == [
-        utc(2026, 3, 9, 9), utc(2026, 3, 9, 9, 15), utc(2026, 3, 9, 9, 30)
+        utc(2026, 3, 9, 9),
+        utc(2026, 3, 9, 9, 15),
+        utc(2026, 3, 9, 9, 30),
     ]
     # a holiday Monday is skipped too
-    assert nearest_free_slots(at(2026, 3, 7, 12), HOUR, busy, HOURS, LON, count=1,
-                              closed_dates={date(2026, 3, 9)}) == [utc(2026, 3, 10, 9)]
+    assert nearest_free_slots(
+        at(2026, 3, 7, 12), HOUR, busy, HOURS, LON, count=1, closed_dates={date(2026, 3, 9)}
+    ) == [utc(2026, 3, 10, 9)]
 
 
 def test_nearest_free_slots_overlapping_busy_blocks_are_merged() -> None:
     # two overlapping blocks 9:00-10:30 and 10:00-11:30 cover 9:00-11:30; a long block hides a short one
-    busy = [(at(2026, 3, 2, 10), at(2026, 3, 2, 11, 30)), (at(2026, 3, 2, 9), at(2026, 3, 2, 10, 30)),
-            (at(2026, 3, 2, 13), at(2026, 3, 2, 17)), (at(2026, 3, 2, 14), at(2026, 3, 2, 14, 30))]
+    busy = [
+        (at(2026, 3, 2, 10), at(2026, 3, 2, 11, 30)),
+        (at(2026, 3, 2, 9), at(2026, 3, 2, 10, 30)),
+        (at(2026, 3, 2, 13), at(2026, 3, 2, 17)),
+        (at(2026, 3, 2, 14), at(2026, 3, 2, 14, 30)),
+    ]
     assert nearest_free_slots(at(2026, 3, 2, 9), timedelta(minutes=30), busy, HOURS, LON, count=2) == [
-        utc(2026, 3, 2, 11, 30), utc(2026, 3, 3, 9)
+        utc(2026, 3, 2, 11, 30),
+        utc(2026, 3, 3, 9),
     ]
 
 
@@ -212,7 +226,9 @@ def test_nearest_free_slots_options() -> None:
     # not_before (now = 09:30) drops 09:00
     now = at(2026, 3, 2, 9, 30)
     assert nearest_free_slots(at(2026, 3, 2, 10), HOUR, busy, HOURS, LON, not_before=now) == [
-        utc(2026, 3, 2, 11), utc(2026, 3, 2, 13), utc(2026, 3, 2, 13, 15)
+        utc(2026, 3, 2, 11),
+        utc(2026, 3, 2, 13),
+        utc(2026, 3, 2, 13, 15),
     ]
     # a free off-grid request is itself the nearest free start
     assert nearest_free_slots(at(2026, 3, 2, 11, 5), timedelta(minutes=30), busy, HOURS, LON, count=1) == [
@@ -248,8 +264,15 @@ def test_nearest_free_slots_across_dst() -> None:
         ({"count": 0}, "count"),
         ({"search_days": -1}, "search_days"),
         ({"busy": [(at(2026, 3, 2, 10), at(2026, 3, 2, 9))]}, r"busy\[0\] end"),
-        ({"busy": [(at(2026, 3, 2, 9), at(2026, 3, 2, 10)), (datetime(2026, 3, 2, 9), at(2026, 3, 2, 10))]},
-         r"busy\[1\] start"),
+        (
+            {
+                "busy": [
+                    (at(2026, 3, 2, 9), at(2026, 3, 2, 10)),
+                    (datetime(2026, 3, 2, 9), at(2026, 3, 2, 10)),
+                ]
+            },
+            r"busy\[1\] start",
+        ),
         ({"busy": [(at(2026, 3, 2, 9),)]}, r"busy\[0\]"),
         ({"busy": "busy"}, "busy"),
         ({"not_before": datetime(2026, 3, 2, 9)}, "not_before"),
@@ -258,8 +281,13 @@ def test_nearest_free_slots_across_dst() -> None:
     ],
 )
 def test_nearest_free_slots_bad_input(changes: dict[str, Any], name: str) -> None:
-    args: dict[str, Any] = {"start": at(2026, 3, 2, 10), "duration": HOUR, "busy": [], "open_hours": HOURS,
-                            "tz": LON}
+    args: dict[str, Any] = {
+        "start": at(2026, 3, 2, 10),
+        "duration": HOUR,
+        "busy": [],
+        "open_hours": HOURS,
+        "tz": LON,
+    }
     with pytest.raises(ValueError, match=f"^{name}:"):
         nearest_free_slots(**{**args, **changes})
 
@@ -285,9 +313,15 @@ def test_nearest_free_slots_are_free_open_and_distinct(
 
 # --- series -------------------------------------------------------------------------------------------
 
+
 def series(dates: list[date], **kwargs: Any) -> list[ProposedSlot]:
-    args: dict[str, Any] = {"time_of_day": time(10), "duration": HOUR, "busy": [], "open_hours": HOURS,
-                            "tz": LON}
+    args: dict[str, Any] = {
+        "time_of_day": time(10),
+        "duration": HOUR,
+        "busy": [],
+        "open_hours": HOURS,
+        "tz": LON,
+    }
     return propose_series(dates, **{**args, **kwargs})
 
 

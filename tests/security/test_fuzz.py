@@ -5,7 +5,6 @@ audit rows; an accepted one stores only valid data, inside the user's clinic. Ea
 dozen examples against one seeded world, so the whole file stays quick.
 """
 
-
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st

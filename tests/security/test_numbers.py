@@ -30,9 +30,13 @@ def numeric_query_arguments() -> set[str]:
             called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
             if called == "query_int" and isinstance(first, ast.Constant):
                 names.add(first.value)
-            elif called == "get" and isinstance(first, ast.Constant) and any(
-                isinstance(k, ast.keyword) and k.arg == "type" and getattr(k.value, "id", "") == "int"
-                for k in node.keywords
+            elif (
+                called == "get"
+                and isinstance(first, ast.Constant)
+                and any(
+                    isinstance(k, ast.keyword) and k.arg == "type" and getattr(k.value, "id", "") == "int"
+                    for k in node.keywords
+                )
             ):
                 names.add(first.value)
     names.add("appointment_id")  # read as request.args["appointment_id"] into a form field, then as_id
