@@ -7,18 +7,21 @@ BIN := $(VENV)/bin
 FLASK := FLASK_DEBUG=1 $(BIN)/flask --app clinic
 PYTEST_ARGS ?=
 
-.PHONY: run test test-postgres install install-dev lint bench bench-load clean
+.PHONY: run test test-postgres test-clocks install install-dev lint bench bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools prints a framed warning about editable installs on every install: not ours to act on.
+PIP_INSTALL := PYTHONWARNINGS=ignore $(BIN)/pip install --quiet
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -37,6 +40,23 @@ test: install-dev
 test-postgres: install-dev
 	CLINIC_TEST_DATABASE_URL=$${CLINIC_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The date-sensitive tests again at awkward instants of the tests' own clock (CLINIC_TEST_NOW, see
+# tests/conftest.py): Monday 08:00, Sunday 23:30 and New Year's Eve 23:59 in London, 29 February, and
+# the days the clocks go forward and back (during the repeated or just after the skipped hour).
+CLOCKS := 2027-01-04T08:00:00+00:00 2027-01-10T23:30:00+00:00 2026-12-31T23:59:00+00:00 \
+	2028-02-29T10:00:00+00:00 2027-03-28T02:30:00+00:00 2027-10-31T00:30:00+00:00
+DATE_SENSITIVE := tests/test_clock.py tests/test_schedule.py tests/test_schedule_views.py \
+	tests/test_schedule_api.py tests/test_schedule_followups.py tests/test_calendar_grid.py \
+	tests/test_recall.py tests/test_intake_links.py tests/test_sessions.py tests/test_auth.py \
+	tests/test_ical.py tests/test_visits.py tests/test_alerts.py tests/test_slot_guard.py \
+	tests/e2e/test_calendar_keys.py tests/e2e/test_front_desk_journey.py tests/e2e/test_therapist_journey.py
+
+test-clocks: install-dev
+	@for at in $(CLOCKS); do \
+		echo "== the tests' clock at $$at"; \
+		CLINIC_TEST_NOW=$$at $(BIN)/python -m pytest -q -p no:randomly $(DATE_SENSITIVE) $(PYTEST_ARGS) || exit 1; \
+	done
 
 lint: install-dev
 	$(BIN)/ruff check .
