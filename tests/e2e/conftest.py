@@ -71,6 +71,7 @@ def live_app(make_app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["E2E_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = app.config["E2E_BASE_URL"]  # links in pages and e-mails lead here
     yield app
     server.shutdown()
     thread.join(timeout=5)
