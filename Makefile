@@ -1,5 +1,5 @@
 # Two commands for a fresh clone (only Python 3.11+ and make needed):
-#   make run    install, migrate, load the demo clinic, serve on http://127.0.0.1:5000
+#   make run    install, migrate, load the demo clinic, serve on http://127.0.0.1:5000 with the worker
 #   make test   install with the dev extras and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -30,8 +30,9 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-new
-	@echo "Knotwork is on http://127.0.0.1:5000 (Ctrl+C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger --no-reload
+	@echo "Knotwork is on http://127.0.0.1:5000 with its message worker (Ctrl+C stops both)"
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port 5000 --no-debugger --no-reload
 
 test: install-dev
 	$(BIN)/python -m pytest --cov --cov-report=term $(PYTEST_ARGS)

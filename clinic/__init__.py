@@ -54,11 +54,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .errors import register_error_handlers
     from .json_input import register_json_input
+    from .messages import configure_messages
     from .security import register_security
 
     register_error_handlers(app)
     register_security(app)
     register_json_input(app)
+    configure_messages(app)
     return app
 
 
@@ -139,8 +141,11 @@ BLUEPRINTS = (
     "clinic.schedule.api:bp",
     "clinic.schedule.feeds:bp",
     "clinic.aftercare.views:bp",
+    "clinic.aftercare.public:bp",
     "clinic.settings.views:bp",
     "clinic.admin.views:bp",
+    "clinic.messages.views:bp",
+    "clinic.messages.public:bp",
     "clinic.cli:bp",
 )
 

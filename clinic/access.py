@@ -14,8 +14,15 @@ from .extensions import db
 # "feeds.subscribe" is a therapist's calendar feed: its URL carries a secret, revocable token.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "health", "feeds.subscribe"})
 # Blueprints whose every endpoint is public: the client's self-intake, guarded by a private,
-# expiring, single-use token and showing nothing of the clinic's data.
-PUBLIC_BLUEPRINTS = frozenset({"selfintake"})
+# expiring, single-use token and showing nothing of the clinic's data; the client's aftercare sheet,
+# guarded by a private, expiring token and showing only what the printed sheet shows; the
+# unsubscribe link of every e-mail, guarded by a signed token.
+PUBLIC_BLUEPRINTS = frozenset({"selfintake", "aftercare_public", "messages_public"})
+
+# POSTs taken without a CSRF token. The unsubscribe link's one-click POST (RFC 8058) comes from the
+# mail provider, which has no token: the signed token in the URL is the authority, and the only change
+# it can make is the client's own "stop these messages". Checked against Flask-WTF's list by a test.
+CSRF_EXEMPT_ENDPOINTS = frozenset({"messages_public.unsubscribe"})
 
 Model = TypeVar("Model")
 

@@ -112,3 +112,21 @@ def restore_command(path: Path, yes: bool) -> None:
     except BackupError as error:
         _fail(str(error))
     click.echo(f"Restored from {path}.")
+
+
+@bp.cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Messages sent at once by this worker.")
+@click.option("--once", is_flag=True, help="One pass (due reminders, queued messages), then stop.")
+@click.option("--no-periodic", is_flag=True, help="Leave the minute's pass to another worker.")
+def worker_command(threads: int, once: bool, no_periodic: bool) -> None:
+    """Deliver messages: confirmations, reminders, links (the task queue's consumer)."""
+    from .messages.queue import queue_for
+
+    queue = queue_for(current_app._get_current_object())
+    if once:
+        queue.tick()
+        click.echo(f"Ran {queue.run_pending()} task(s).")
+        return
+    backend = "Redis" if current_app.config.get("REDIS_URL") else queue.huey.storage.filename
+    click.echo(f"Knotwork worker: {threads} thread(s), queue on {backend}. Ctrl+C stops it.")
+    queue.huey.create_consumer(workers=threads, periodic=not no_periodic, worker_type="thread").run()

@@ -43,6 +43,14 @@ WTF_CSRF_TIME_LIMIT = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 # Largest request body accepted (413 beyond it).
 MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+# Public routes (links in e-mails): hits of one kind allowed per address in 10 minutes (429 beyond).
+PUBLIC_MAX_HITS_PER_IP = 30
+
+# Days a client's aftercare link (sent by e-mail after a visit is signed) stays open. The sheet holds
+# the client's first name, what was treated and their next appointments: a link older than this is
+# more likely to be in a forwarded or leaked mail than to be needed, and the clinic can send a new one.
+AFTERCARE_LINK_DAYS = 14
+
 # JSON request bodies (clinic/json_input.py): larger or deeper bodies get a 413 or a 400.
 JSON_MAX_BYTES = 64 * 1024
 JSON_MAX_DEPTH = 16
@@ -70,6 +78,31 @@ TRUSTED_PROXIES = 0
 # for a test or a screenshot can be given an ISO 8601 instant (CLINIC_CLOCK=2027-03-28T02:30:00+00:00)
 # at which its clock stands still. Never set it in production (a warning is logged at start).
 CLOCK = None
+
+# Messages to clients (clinic/messages/), delivered by the worker (`flask --app clinic worker`).
+# MAIL_TRANSPORT: "smtp" sends through SMTP_*; "mailbox" keeps every mail in the owner's mailbox page
+# instead (local trials). Unset: "smtp" when SMTP_HOST is set, else "mailbox" (a warning at start
+# outside local trials: nothing reaches clients until SMTP is configured).
+MAIL_TRANSPORT: str | None = None
+MAIL_FROM: str | None = None  # the sender address; unset: knotwork@<host of PUBLIC_BASE_URL>
+MAIL_ID_DOMAIN: str | None = None  # right-hand side of Message-IDs; unset: host of PUBLIC_BASE_URL
+SMTP_HOST: str | None = None
+SMTP_PORT = 587
+SMTP_SECURITY = "starttls"  # starttls | tls (implicit, port 465) | none (a relay on localhost only)
+SMTP_USERNAME: str | None = None
+SMTP_PASSWORD: str | None = None
+SMTP_TIMEOUT = 20
+# SMS: None (off), "twilio" (TWILIO_*), or "mailbox" (local trials: texts land in the mailbox page).
+SMS_PROVIDER: str | None = None
+TWILIO_ACCOUNT_SID: str | None = None
+TWILIO_AUTH_TOKEN: str | None = None
+TWILIO_FROM: str | None = None  # the sending number, E.164
+TWILIO_API_BASE = "https://api.twilio.com"
+SMS_TIMEOUT = 15
+# The task queue: a SQLite file in the instance folder (QUEUE_FILE, default instance/queue.sqlite3),
+# or Redis when REDIS_URL is set (several app servers and workers). REDIS_URL in the environment wins.
+QUEUE_FILE: str | None = None
+REDIS_URL: str | None = None
 
 # Rows per page in lists.
 PAGE_SIZE = 50

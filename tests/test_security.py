@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from clinic.access import PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
+from clinic.access import CSRF_EXEMPT_ENDPOINTS, PUBLIC_BLUEPRINTS, PUBLIC_ENDPOINTS
 from clinic.extensions import db
 from clinic.models import User
 from tests.conftest import login, table_counts
@@ -44,7 +44,7 @@ def test_every_non_public_route_sends_anonymous_users_to_login(app):
 
 def test_public_list_is_short_and_explicit():
     assert PUBLIC_ENDPOINTS == {"auth.login", "static", "health", "feeds.subscribe"}
-    assert PUBLIC_BLUEPRINTS == {"selfintake"}
+    assert PUBLIC_BLUEPRINTS == {"selfintake", "aftercare_public", "messages_public"}
 
 
 def test_role_decorators_refuse_other_roles(app, factory, clinic_id, owner, therapist, frontdesk):
@@ -126,13 +126,24 @@ def test_login_follows_a_local_next(web, therapist, owner):
     assert response.headers["Location"] == "/account/password"
 
 
+def test_the_csrf_exemptions_are_the_listed_ones(app):
+    from clinic.extensions import csrf
+
+    exempt = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if f"{view.__module__}.{view.__name__}" in csrf._exempt_views
+    }
+    assert exempt == CSRF_EXEMPT_ENDPOINTS == {"messages_public.unsubscribe"}
+
+
 def test_csrf_is_required_on_every_post_route(make_app, factory, owner):
     app = make_app(WTF_CSRF_ENABLED=True)
     web = app.test_client()
     before = table_counts(app)
     checked = 0
-    for _endpoint, method, url in route_samples(app):
-        if method not in ("POST", "PUT", "PATCH", "DELETE"):
+    for endpoint, method, url in route_samples(app):
+        if method not in ("POST", "PUT", "PATCH", "DELETE") or endpoint in CSRF_EXEMPT_ENDPOINTS:
             continue
         response = web.open(url, method=method, data={"email": "owner@example.test", "password": "x" * 20})
         assert response.status_code == 400, (method, url, response.status_code)

@@ -4,6 +4,7 @@ from .aftercare import AftercareWording
 from .audit import AuditEvent
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
+from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
 from .user import LoginAttempt, Role, User
 from .visit import Addendum, TriggerPoint, Visit
@@ -12,6 +13,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "STATUSES",
     "Addendum",
+    "AftercareLink",
     "AftercareWording",
     "Appointment",
     "AuditEvent",
@@ -21,6 +23,10 @@ __all__ = [
     "HealthRecord",
     "IntakeLink",
     "LoginAttempt",
+    "MailboxItem",
+    "Message",
+    "MessageConsent",
+    "MessageTemplate",
     "PolicyVersion",
     "Role",
     "Service",

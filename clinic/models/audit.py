@@ -15,7 +15,11 @@ class AuditEvent(db.Model):
     """One row per event. Database triggers refuse UPDATE and DELETE (see the migrations)."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_clinic_id_at", "clinic_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_clinic_id_at", "clinic_id", "at"),
+        # public routes' throttling: this address's recent hits of one action
+        Index("ix_audit_event_ip_action_at", "ip", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import audit
 from ..extensions import db
 from ..json_input import json_object
+from ..messages import notices
 from ..models import Appointment
 from ..request_numbers import as_id
 from . import booking, calendar
@@ -122,6 +123,7 @@ def create_appointment():
         object_id=appointment.id,
         client_id=appointment.client_id,
     )
+    notices.appointments_booked([appointment], current_user)
     db.session.commit()
     return jsonify(appointment_json(appointment, clinic.tz)), 201
 

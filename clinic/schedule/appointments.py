@@ -11,6 +11,7 @@ from .. import audit
 from ..access import get_scoped_or_404
 from ..clock import clinic_today, utcnow
 from ..extensions import db
+from ..messages import notices
 from ..models import Appointment, Service
 from ..request_numbers import as_id
 from . import booking, picker
@@ -97,6 +98,7 @@ def new():
                 object_id=appointment.id,
                 client_id=appointment.client_id,
             )
+            notices.appointments_booked([appointment], current_user)
             db.session.commit()
             flash("Appointment booked.", "success")
             return _to_calendar(appointment)
@@ -202,6 +204,7 @@ def reschedule(appointment_id: int):
                 object_id=item.id,
                 client_id=item.client_id,
             )
+            notices.appointment_moved(item, current_user)
             db.session.commit()
             flash("Appointment moved.", "success")
             return _to_calendar(item)
@@ -279,6 +282,8 @@ def _change_status(item: Appointment, status: str, version: int | None, reason: 
     audit.record(
         booking.AUDIT_ACTIONS[status], object_type="appointment", object_id=item.id, client_id=item.client_id
     )
+    if status == "cancelled":
+        notices.appointment_cancelled(item, current_user)
     db.session.commit()
     flash(STATUS_WORDS[status], "success")
     return redirect(

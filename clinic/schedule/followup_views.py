@@ -11,6 +11,7 @@ from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
 from ..extensions import db
+from ..messages import notices
 from ..models import Visit
 from ..request_numbers import query_int
 from ..rules.scheduling import day_label
@@ -142,6 +143,7 @@ def follow_ups(visit_id: int):
             object_id=appointment.id,
             client_id=visit.client_id,
         )
+    notices.appointments_booked(made, current_user)
     db.session.commit()
     flash(f"{len(made)} follow-up{'s' if len(made) != 1 else ''} booked.", "success")
     if "visits.detail" in current_app.view_functions:

@@ -8,6 +8,7 @@ from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
 from ..errors import ShownBadRequest
 from ..extensions import db
+from ..messages import notices
 from ..models import Appointment, Client, Visit
 from ..request_numbers import as_id
 from . import frequency as visit_frequency
@@ -120,6 +121,8 @@ def edit(visit_id: int):
             _attach_problems(form, problems.problems)
             return _render_edit(form, _visit_or_404(visit_id)), 400
         _audit("visit.sign" if signing else "visit.update", visit)
+        if signing:
+            notices.visit_signed(visit, current_user)  # the aftercare sheet goes to the client
         db.session.commit()
         if signing:
             flash("Note signed and locked.", "success")

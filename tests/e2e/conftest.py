@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -62,19 +63,28 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def live_app(make_app):
-    """The app with CSRF on, served by a werkzeug server in a thread, on a free port."""
-    app = make_app(WTF_CSRF_ENABLED=True)
+@contextmanager
+def served(app):
+    """Serve `app` with a werkzeug server in a thread, on a free port, at its public base URL."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["E2E_BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = app.config["E2E_BASE_URL"]  # links in pages and e-mails lead here
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(make_app):
+    """The app with CSRF on, served by a werkzeug server in a thread, on a free port."""
+    with served(make_app(WTF_CSRF_ENABLED=True)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -1,10 +1,11 @@
 """A fully seeded two-clinic world for the security matrix, and what the matrix needs to use it.
 
 Each clinic has an owner, a therapist, a second therapist and a front desk user; two clients (the first
-with a versioned health history, a submitted and a pending self-intake link, a signed visit with points
-and an addendum, an unsigned draft of today, appointments); services, opening hours, a calendar feed,
-a policy version and an aftercare wording version. Clinic A's free-text fields hold XSS payloads, each
-tagged so a leak names its field; clinic B's hold unique plain names, so a cross-clinic leak is visible.
+with a versioned health history, a submitted and a pending self-intake link, a signed visit with points,
+an addendum and an aftercare link, an unsigned draft of today, appointments); services, opening hours, a
+calendar feed, a policy version and an aftercare wording version. Clinic A's free-text fields hold XSS
+payloads, each tagged so a leak names its field; clinic B's hold unique plain names, so a cross-clinic
+leak is visible.
 
 `fill_url(rule, side)` fills a route's parameters from one clinic's objects by parameter name. A name
 nobody mapped fails the test that asked, so a new route cannot escape the matrix unseen.
@@ -23,6 +24,9 @@ from clinic.extensions import db
 PASSWORD = "lantern-orchard-velvet"  # tests/conftest.TEST_PASSWORD; the app's common-password list allows it
 # Tables whose rows a read may add (the audit trail, the login throttle's counter).
 VOLATILE_TABLES = ("audit_event", "login_attempt")
+# Columns a read may set: the client's first open of an aftercare link is recorded once, by the GET that
+# opens it (clinic/aftercare/public.py). The rest of the row, and every other table, must not change.
+VOLATILE_COLUMNS = {"aftercare_link": ("opened_at",)}
 # Parameters the screening rule pages take: one rule every clinic can change.
 RULE_ID = "fever/D"
 STATIC_FILE = "css/app.css"
@@ -71,6 +75,10 @@ class Side:
     link_submitted: int = 0
     link_pending: int = 0
     link_token: str = ""
+    aftercare_token: str = ""
+    message: int = 0
+    mailbox_item: int = 0
+    unsubscribe_token: str = ""
     health_versions: int = 0
     policy_version: int = 0
     wording_version: int = 0
@@ -108,14 +116,20 @@ SEED_PARAMS = {
     "number": lambda s: 1,  # health history version / aftercare wording version 1 of the clinic
     "rule_id": lambda s: RULE_ID,
     "filename": lambda s: STATIC_FILE,
+    "message_id": lambda s: s.message,
+    "item_id": lambda s: s.mailbox_item,
+    "kind": lambda s: "recall",  # the kinds of message are the same in every clinic
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
     ("selfintake.form", "token"): lambda s: s.link_token,
     ("feeds.subscribe", "token"): lambda s: s.feed_token,
+    ("aftercare_public.sheet", "token"): lambda s: s.aftercare_token,
+    ("messages_public.unsubscribe", "token"): lambda s: s.unsubscribe_token,
+    ("aftercare_public.sheet_pdf", "token"): lambda s: s.aftercare_token,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).
-CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename"}
+CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind"}
 
 
 def param_value(endpoint: str, name: str, side: Side):
@@ -173,8 +187,10 @@ def content_checksum(app, exclude=VOLATILE_TABLES) -> dict[str, str]:
             if table.name in exclude:
                 continue
             order = ", ".join(c.name for c in table.primary_key.columns) or "1"
+            skipped = VOLATILE_COLUMNS.get(table.name, ())
+            columns = ", ".join(c.name for c in table.columns if c.name not in skipped)
             digest = hashlib.sha256()
-            for row in db.session.execute(text(f"SELECT * FROM {table.name} ORDER BY {order}")):
+            for row in db.session.execute(text(f"SELECT {columns} FROM {table.name} ORDER BY {order}")):
                 digest.update(repr(tuple(_plain(v) for v in row)).encode())
             sums[table.name] = digest.hexdigest()
         db.session.remove()
@@ -238,6 +254,7 @@ def seed_world(app) -> World:
 
 
 def _seed_side(app, name: str) -> Side:
+    from clinic.aftercare import links as aftercare_links
     from clinic.aftercare import wording_store
     from clinic.auth import services as accounts
     from clinic.clients import services as client_services
@@ -340,6 +357,8 @@ def _seed_side(app, name: str) -> Side:
     draft = visits.start_visit(client, therapist, [_plan_item(t)], "", today)
     visits.save_note(draft, therapist, _note(t, "draft"), None)
     side.signed_visit, side.draft_visit = signed.id, draft.id
+    # the client's link to the signed visit's aftercare sheet, as the e-mail after signing carries it
+    _aftercare_link, side.aftercare_token = aftercare_links.create_link(signed)
     from clinic.visits import frequency
 
     frequency.choose(draft, 7, 4, t("visit.frequency_reason"))
@@ -390,6 +409,34 @@ def _seed_side(app, name: str) -> Side:
     side.policy_version = version.number
     wording = wording_store.save(clinic.id, owner, {"closing": "Thank you. " + t("wording.closing")}, 0)
     side.wording_version = wording.number
+
+    # a recall note that could not be sent (the outbox's retry), and a mail kept in the local mailbox
+    from clinic.messages.render import unsubscribe_token
+    from clinic.models import MailboxItem, Message
+
+    message = Message(
+        clinic_id=clinic.id,
+        client_id=client.id,
+        kind="recall",
+        channel="email",
+        to_address="client@example.test",
+        status="failed",
+        status_reason="mail server replied 554 " + t("message.reason"),
+        subject=t("message.subject"),
+        body=t("message.body"),
+    )
+    db.session.add(message)
+    db.session.flush()
+    item = MailboxItem(
+        clinic_id=clinic.id,
+        message_id=message.id,
+        to_address="client@example.test",
+        subject=t("mailbox.subject"),
+        raw=f"To: client@example.test\nSubject: {t('mailbox.subject')}\n\n{t('mailbox.body')}\n".encode(),
+    )
+    db.session.add(item)
+    db.session.flush()
+    side.message, side.mailbox_item, side.unsubscribe_token = message.id, item.id, unsubscribe_token(message)
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side

@@ -1,0 +1,78 @@
+"""The task queue that delivers messages: Huey, embedded on a SQLite file by default, Redis at scale.
+
+Huey because it is small, well kept, runs with no server on one machine (SqliteHuey: a file in
+instance/) and on Redis when REDIS_URL is set, and schedules periodic work itself (no cron). Its
+tasks only carry message ids: the message rows are the truth, so a lost task costs a minute (the
+periodic pass finds the row) and a duplicated one costs nothing (the claim in delivery.py).
+
+`flask --app clinic worker` runs a consumer; tests run the same tasks with run_pending().
+"""
+
+import logging
+import os
+
+from flask import Flask
+from huey import RedisHuey, SqliteHuey, crontab
+
+from . import delivery, reminders
+
+log = logging.getLogger(__name__)
+
+
+class MessageQueue:
+    def __init__(self, app: Flask):
+        self.app = app
+        redis_url = app.config.get("REDIS_URL")
+        if redis_url:
+            self.huey = RedisHuey("knotwork", url=redis_url, results=False, utc=True)
+        else:
+            filename = app.config.get("QUEUE_FILE") or os.path.join(app.instance_path, "queue.sqlite3")
+            os.makedirs(os.path.dirname(filename), mode=0o700, exist_ok=True)
+            self.huey = SqliteHuey("knotwork", filename=filename, results=False, utc=True)
+        self._deliver = self.huey.task(name="deliver")(self._deliver_task)
+        self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
+
+    def _deliver_task(self, message_id: int) -> str:
+        with self.app.app_context():
+            outcome = delivery.deliver(message_id)
+            log.info("message %s: %s", message_id, outcome)
+            return outcome
+
+    def _tick_task(self) -> int:
+        with self.app.app_context():
+            return self.tick()
+
+    def tick(self) -> int:
+        """The periodic pass (in an app context): abandoned sends back in the queue, due reminders
+        written, and every queued message whose time has come handed to a worker."""
+        delivery.requeue_abandoned()
+        written = reminders.queue_all_due()
+        due = delivery.due_message_ids()
+        for message_id in due:
+            self.deliver(message_id)
+        return written
+
+    def deliver(self, message_id: int) -> None:
+        self._deliver(message_id)
+
+    def run_pending(self, limit: int = 10_000) -> int:
+        """Run the queued tasks in this process until none is left (tests, `flask worker --once`)."""
+        ran = 0
+        while ran < limit:
+            task = self.huey.dequeue()
+            if task is None:
+                return ran
+            self.huey.execute(task)
+            ran += 1
+        return ran
+
+    def pending(self) -> int:
+        return self.huey.pending_count()
+
+
+def queue_for(app: Flask) -> MessageQueue:
+    """The app's queue, made on first use (a page view that sends nothing never opens its storage)."""
+    queue = app.extensions.get("knotwork_queue")
+    if queue is None:
+        queue = app.extensions["knotwork_queue"] = MessageQueue(app)
+    return queue
