@@ -99,6 +99,10 @@ TWILIO_AUTH_TOKEN: str | None = None
 TWILIO_FROM: str | None = None  # the sending number, E.164
 TWILIO_API_BASE = "https://api.twilio.com"
 SMS_TIMEOUT = 15
+# Waits before each new try of a message that failed for now (a mail server down, a 4xx reply);
+# after the last one it is marked failed in the outbox. None: clinic/rules/messaging.py's schedule
+# (1, 5, 30 and 120 minutes). Drills shorten them, e.g. [2, 2, 2, 2].
+MESSAGE_RETRY_WAIT_SECONDS: list[int] | None = None
 # The task queue: a SQLite file in the instance folder (QUEUE_FILE, default instance/queue.sqlite3),
 # or Redis when REDIS_URL is set (several app servers and workers). REDIS_URL in the environment wins.
 QUEUE_FILE: str | None = None

@@ -1,5 +1,8 @@
 """Database URL handling, SQLite connection settings and column types shared by the models."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -47,8 +50,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         info = connection.info
-        if read_only_request():
+        page_view = read_only_request()
+        if page_view or _READS_FIRST.get():
             info[_READING] = True
+            info[_KEEP_FULL] = not page_view
             connection.exec_driver_sql("BEGIN")
             return
         info[_READING] = False
@@ -63,13 +68,29 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             # Nothing was written yet in this transaction: end the reads, queue for the lock.
             info[_READING] = False
             cursor.execute("COMMIT")
-            if not info.get(_RELAXED):
+            if not info.get(_RELAXED) and not info.get(_KEEP_FULL):
                 cursor.execute("PRAGMA synchronous = NORMAL")  # a page view's audit row, see above
                 info[_RELAXED] = True
             cursor.execute("BEGIN IMMEDIATE")
 
 
 _READING = "knotwork_deferred_read"
+_KEEP_FULL = "knotwork_writes_stay_synchronous_full"
+_READS_FIRST: ContextVar[bool] = ContextVar("knotwork_reads_first", default=False)
+
+
+@contextmanager
+def reads_before_writes() -> Iterator[None]:
+    """Background work (the message worker) reads like a page view: its transactions begin DEFERRED
+    and take SQLite's write lock at their first write, so a worker reading a row does not hold up
+    every writer. Its writes keep synchronous = FULL (they are changes, not view records)."""
+    token = _READS_FIRST.set(True)
+    try:
+        yield
+    finally:
+        _READS_FIRST.reset(token)
+
+
 _RELAXED = "knotwork_synchronous_normal"
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "SAVEPOINT", "CREATE", "DROP", "ALTER")
 

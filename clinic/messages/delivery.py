@@ -9,12 +9,13 @@ queue and it is sent again (at least once: the e-mail keeps its Message-ID, see 
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import update
 
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, Message
-from ..rules.messaging import next_attempt_at
+from ..rules.messaging import RETRY_WAITS, next_attempt_at
 from .render import email_for, render
 from .transports import PermanentFailure, TemporaryFailure, send_mail, send_sms
 
@@ -74,17 +75,21 @@ def deliver(message_id: int) -> str:
         rendered = render(message)
         message.subject, message.body = rendered.subject[:200], rendered.record
         mail = email_for(message, rendered) if message.channel == "email" else None
-        # Commit the record (and a private link made for it) before touching the network: no write
-        # transaction stays open while a mail server takes its time.
+        clinic_id, to_address = message.clinic_id, message.to_address
+        # Commit the record (and a private link made for it) before touching the network, and read
+        # nothing of the row until the send is over: no transaction stays open while a mail server
+        # takes its time.
         db.session.commit()
         if mail is not None:
-            provider_id = send_mail(mail, message.clinic_id, message.id)
+            provider_id = send_mail(mail, clinic_id, message_id)
         else:
-            provider_id = send_sms(message.to_address, rendered.text, message.clinic_id, message.id)
+            provider_id = send_sms(to_address, rendered.text, clinic_id, message_id)
     except TemporaryFailure as failure:
         db.session.rollback()
         message = db.session.get(Message, message_id)
-        retry_at = next_attempt_at(message.attempts, utcnow())
+        seconds = current_app.config.get("MESSAGE_RETRY_WAIT_SECONDS")
+        waits = tuple(timedelta(seconds=s) for s in seconds) if seconds else RETRY_WAITS
+        retry_at = next_attempt_at(message.attempts, utcnow(), waits)
         if retry_at is None:
             _finish(message, "failed", f"gave up after {message.attempts} attempts: {failure}")
             return "failed"

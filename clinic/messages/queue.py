@@ -14,6 +14,10 @@ import os
 from flask import Flask
 from huey import RedisHuey, SqliteHuey, crontab
 
+from ..clock import utcnow
+from ..database import reads_before_writes
+from ..extensions import db
+from ..models import Message
 from . import delivery, reminders
 
 log = logging.getLogger(__name__)
@@ -33,21 +37,29 @@ class MessageQueue:
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
 
     def _deliver_task(self, message_id: int) -> str:
-        with self.app.app_context():
+        with self.app.app_context(), reads_before_writes():
             outcome = delivery.deliver(message_id)
             log.info("message %s: %s", message_id, outcome)
+            if outcome == "retry":
+                # Try again when its wait is over (the minute's pass would find it too, later).
+                wait = (db.session.get(Message, message_id).send_after - utcnow()).total_seconds()
+                db.session.commit()
+                self._deliver.schedule(args=(message_id,), delay=max(1.0, wait))
             return outcome
 
     def _tick_task(self) -> int:
-        with self.app.app_context():
+        with self.app.app_context(), reads_before_writes():
             return self.tick()
 
     def tick(self) -> int:
         """The periodic pass (in an app context): abandoned sends back in the queue, due reminders
-        written, and every queued message whose time has come handed to a worker."""
-        delivery.requeue_abandoned()
-        written = reminders.queue_all_due()
-        due = delivery.due_message_ids()
+        written, and every queued message whose time has come handed to a worker. It ends its last
+        transaction before returning: an open one would hold up the senders (SQLite's write lock)."""
+        with reads_before_writes():
+            delivery.requeue_abandoned()
+            written = reminders.queue_all_due()
+            due = delivery.due_message_ids()
+            db.session.commit()
         for message_id in due:
             self.deliver(message_id)
         return written

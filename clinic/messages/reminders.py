@@ -11,12 +11,13 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Appointment, Client, Clinic, HealthRecord, IntakeLink, Message
+from ..models import Appointment, Client, Clinic, HealthRecord, IntakeLink, Message, User
 from ..rules.messaging import reminder_is_due
 from .outbox import queue
 from .settings import message_settings
 
 INTAKE_REMINDER_BEFORE = timedelta(hours=24)
+COMMIT_EVERY = 50  # appointments per transaction in a pass (a batch's reminders go to the senders at once)
 
 
 def _hours(offset: timedelta) -> int:
@@ -61,7 +62,9 @@ def queue_due_reminders(clinic: Clinic, now: datetime) -> int:
     appointments = _upcoming(clinic.id, now, max(settings.reminder_offsets) + timedelta(hours=1))
     sent = _existing_keys([a.id for a in appointments], "reminder")
     written = 0
-    for appointment in appointments:
+    for number, appointment in enumerate(appointments, 1):
+        if number % COMMIT_EVERY == 0:
+            db.session.commit()  # short write transactions: on SQLite the senders wait for this one
         for offset in settings.reminder_offsets:
             key = reminder_key(appointment, offset)
             if key in sent or not reminder_is_due(
@@ -116,9 +119,7 @@ def queue_due_intake_reminders(clinic: Clinic, now: datetime) -> int:
     return written
 
 
-def unfilled_creator(link: IntakeLink):
-    from ..models import User
-
+def unfilled_creator(link: IntakeLink) -> User:
     return db.session.get(User, link.created_by_id)
 
 

@@ -6,6 +6,7 @@ here, so its token exists in the e-mail alone: the stored record shows "(private
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -73,25 +74,28 @@ def _values(message: Message, clinic: Clinic, recipient_name: str, appointments:
     return values
 
 
-def _private_link(message: Message, clinic: Clinic) -> str:
+# kind -> fn(message) -> a fresh private link. Features register theirs (links.py for the questionnaire
+# and the aftercare sheet; the account feature for password resets): the engine only carries it.
+LINK_MAKERS: dict[str, Callable[[Message], str]] = {}
+
+
+def link_maker(*kinds: str):
+    def register(fn: Callable[[Message], str]) -> Callable[[Message], str]:
+        for kind in kinds:
+            LINK_MAKERS[kind] = fn
+        return fn
+
+    return register
+
+
+def _private_link(message: Message) -> str:
     """A fresh private link for the kinds that carry one (made now; only its hash is stored)."""
-    if message.kind in ("intake_link", "intake_reminder"):
-        from ..intake import links
+    from . import links  # noqa: F401  (registers the questionnaire's and the aftercare sheet's)
 
-        client = db.session.get(Client, message.client_id)
-        creator = db.session.get(User, message.requested_by_id) if message.requested_by_id else None
-        if creator is None:
-            raise LookupError("no staff member to issue the questionnaire link in the name of")
-        _, token, _ = links.create_link(client, creator)
-        return public_url("selfintake.form", token=token)
-    if message.kind == "aftercare":
-        from ..aftercare import links as aftercare_links
-
-        _, token = aftercare_links.create_link(db.session.get(Visit, message.visit_id))
-        return public_url("aftercare_public.sheet", token=token)
-    if message.kind == "password_reset":
-        return public_url("auth.reset_password", token=message.context["token"])
-    return ""
+    maker = LINK_MAKERS.get(message.kind)
+    if maker is None:
+        raise LookupError(f"no private link is made for {message.kind!r} messages")
+    return maker(message)
 
 
 def unsubscribe_token(message: Message) -> str:
@@ -123,7 +127,7 @@ def render(message: Message) -> Rendered:
         attachments.append(_aftercare_pdf(message, clinic))
         link = "(the sheet is attached to this e-mail as a PDF)"
     elif "link" in spec.placeholders and message.channel == "email":
-        link, private = _private_link(message, clinic), True
+        link, private = _private_link(message), True
     else:
         link = ""
     if message.kind in ("confirmation", "change", "cancellation") and appointments:

@@ -84,11 +84,13 @@ def reminder_is_due(
     return send_at is not None and send_at <= now < start
 
 
-def next_attempt_at(attempts: int, now: datetime) -> datetime | None:
+def next_attempt_at(
+    attempts: int, now: datetime, waits: tuple[timedelta, ...] = RETRY_WAITS
+) -> datetime | None:
     """After `attempts` failed tries, when to try again; None when it is time to give up."""
     _check_aware(now, "now")
     if attempts < 1:
         raise ValueError(f"attempts: at least 1 after a failure, got {attempts}")
-    if attempts >= MAX_ATTEMPTS:
+    if attempts > len(waits):
         return None
-    return now + RETRY_WAITS[attempts - 1]
+    return now + waits[attempts - 1]

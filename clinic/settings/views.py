@@ -18,6 +18,7 @@ add_nav("Settings", "settings.index", ("owner",), 85)
 # Settings pages of other features, linked when the app has them (found by address, not by name).
 OTHER_PAGES = (
     ("Aftercare wording", "/settings/aftercare", "The standard texts of the aftercare sheet, with versions."),
+    ("Messages", "/settings/messages", "Reminders, quiet hours, the aftercare e-mail, and the wording."),
     ("Screening rules", "/settings/screening", "The contraindication policy and this clinic's changes."),
     ("Services", "/settings/services", "What clients can book, and how long each takes."),
     ("Opening hours", "/settings/hours", "When the clinic and each therapist can be booked."),

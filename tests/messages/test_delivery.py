@@ -133,3 +133,25 @@ def test_two_deliveries_of_one_message_send_it_once(mail_app, smtp, clinic_id, f
     assert len(sink.received) == 1
     with app.app_context():
         assert db.session.scalars(select(Message.status)).all() == ["sent"]
+
+
+def test_the_engine_serves_staff_mail_such_as_a_password_reset(mail_app, smtp, clinic_id, owner, monkeypatch):
+    """The reset feature will make its own link (and keep its hash); the engine queues, renders, sends."""
+    from clinic.messages import render
+    from clinic.messages.outbox import queue
+    from clinic.models import Clinic, User
+
+    app, (_, sink) = mail_app, smtp
+    monkeypatch.setitem(render.LINK_MAKERS, "password_reset", lambda message: "http://localhost/reset/t0k3n")
+    with app.app_context():
+        [message] = queue(
+            "password_reset", db.session.get(Clinic, clinic_id), user=db.session.get(User, owner)
+        )
+        db.session.commit()
+        message_id = message.id
+    run_worker(app)
+    [mail] = sink.to("owner@example.test")
+    assert mail["Subject"] == "Reset your Knotwork password"
+    assert "http://localhost/reset/t0k3n" in mail.get_body(preferencelist=("plain",)).get_content()
+    assert mail["List-Unsubscribe"] is None  # account mail is not a subscription
+    assert "t0k3n" not in row(app, message_id).body  # the record keeps no private link

@@ -1,0 +1,27 @@
+"""The private links messages carry: made when the message is sent, so the token lives in the e-mail
+alone (only its hash is stored, by the feature that owns the link)."""
+
+from ..extensions import db
+from ..models import Client, Message, User, Visit
+from ..public_url import public_url
+from .render import link_maker
+
+
+@link_maker("intake_link", "intake_reminder")
+def questionnaire_link(message: Message) -> str:
+    from ..intake import links
+
+    client = db.session.get(Client, message.client_id)
+    issuer = db.session.get(User, message.requested_by_id) if message.requested_by_id else None
+    if issuer is None:
+        raise LookupError("no staff member to issue the questionnaire link in the name of")
+    _, token, _ = links.create_link(client, issuer)  # a new link replaces the client's open one
+    return public_url("selfintake.form", token=token)
+
+
+@link_maker("aftercare")
+def aftercare_link(message: Message) -> str:
+    from ..aftercare import links
+
+    _, token = links.create_link(db.session.get(Visit, message.visit_id))
+    return public_url("aftercare_public.sheet", token=token)
