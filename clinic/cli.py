@@ -130,3 +130,27 @@ def worker_command(threads: int, once: bool, no_periodic: bool) -> None:
     backend = "Redis" if current_app.config.get("REDIS_URL") else queue.huey.storage.filename
     click.echo(f"Knotwork worker: {threads} thread(s), queue on {backend}. Ctrl+C stops it.")
     queue.huey.create_consumer(workers=threads, periodic=not no_periodic, worker_type="thread").run()
+
+
+@bp.cli.command("reset-password")
+@click.argument("email")
+def reset_password_command(email: str) -> None:
+    """Set a new password for an account (the server operator's way back in); its sessions end.
+
+    The password is prompted for, or read from standard input.
+    """
+    from . import audit
+
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        _fail(f"No account with the address {email!r}.")
+    password = _read_password()
+    try:
+        accounts.set_password_by_owner(user, password)
+    except accounts.AccountError as error:
+        _fail(str(error))
+    audit.record(
+        "user.password_set", object_type="user", object_id=user.id, user=None, clinic_id=user.clinic_id
+    )
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; every session of the account has ended.")

@@ -60,6 +60,10 @@ LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
 LOGIN_MAX_FAILURES_PER_IP = 50
 
+# Password reset by e-mail: links asked for one account per hour, and asks per address per 10 minutes.
+PASSWORD_RESET_MAX_PER_ACCOUNT = 3
+PASSWORD_RESET_MAX_PER_IP = 10
+
 # argon2id cost (argon2-cffi's RFC 9106 low-memory profile). Tests lower it to stay fast.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST_KIB = 65_536

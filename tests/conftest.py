@@ -16,6 +16,9 @@ from clinic import create_app
 from clinic.clock import SetClock
 from clinic.extensions import db
 
+# Fixtures every test may use: the SMTP server (`smtp`) and an app that sends to it (`mail_app`).
+pytest_plugins = ["tests.mail"]
+
 TEST_PASSWORD = "lantern-orchard-velvet"
 PG_URL = os.environ.get("CLINIC_TEST_DATABASE_URL", "")
 

@@ -43,7 +43,14 @@ def test_every_non_public_route_sends_anonymous_users_to_login(app):
 
 
 def test_public_list_is_short_and_explicit():
-    assert PUBLIC_ENDPOINTS == {"auth.login", "static", "health", "feeds.subscribe"}
+    assert PUBLIC_ENDPOINTS == {
+        "auth.login",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "static",
+        "health",
+        "feeds.subscribe",
+    }
     assert PUBLIC_BLUEPRINTS == {"selfintake", "aftercare_public", "messages_public"}
 
 

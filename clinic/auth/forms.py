@@ -23,5 +23,21 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ForgotForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class ResetForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=1024)],
+        description="At least 12 characters. Several unrelated words work well; no symbols needed.",
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+    )
+
+
 class NameForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])

@@ -84,3 +84,6 @@ def change_password():
     if request.method == "POST":
         return render_template("auth/password.html", form=form), 400
     return render_template("auth/password.html", form=form)
+
+
+from . import reset_views  # noqa: E402, F401  (the reset pages are on this blueprint)

@@ -74,7 +74,7 @@ KINDS: dict[str, Kind] = {
             "reminder",
             "Appointment reminder",
             "reminders",
-            "Reminder: {when} at {clinic}",
+            "Reminder: {clinic}, {when}",
             "Hello {name},\n\nA reminder of your appointment with {therapist} on {when} at {clinic}, "
             "{clinic_address}.\n\nIf you cannot come, please call us on {clinic_phone} so that someone "
             "else can have the time.",

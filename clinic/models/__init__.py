@@ -6,7 +6,7 @@ from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
-from .user import LoginAttempt, Role, User
+from .user import LoginAttempt, PasswordReset, Role, User
 from .visit import Addendum, TriggerPoint, Visit
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "Message",
     "MessageConsent",
     "MessageTemplate",
+    "PasswordReset",
     "PolicyVersion",
     "Role",
     "Service",

@@ -13,8 +13,7 @@ from clinic.extensions import db
 from clinic.messages.queue import queue_for
 from clinic.models import Appointment, Client
 from tests.e2e.conftest import demo_today, login, screenshot, served
-from tests.messages.conftest import Sink, text_of
-from tests.messages.conftest import smtp as smtp  # noqa: F401  (the SMTP server fixture)
+from tests.mail import Sink, text_of
 
 WAIT = 15
 
@@ -27,7 +26,7 @@ class QuietConsumer(Consumer):
 
 
 @pytest.fixture
-def mail_live_app(make_app, smtp):  # noqa: F811
+def mail_live_app(make_app, smtp):
     port, _ = smtp
     app = make_app(
         WTF_CSRF_ENABLED=True,
@@ -57,7 +56,7 @@ def arrives(sink: Sink, subject_part: str, address: str):
     )
 
 
-def test_booking_confirmation_reminder_and_cancellation_arrive(mail_live_app, smtp, page, clock):  # noqa: F811
+def test_booking_confirmation_reminder_and_cancellation_arrive(mail_live_app, smtp, page, clock):
     app, (_, sink) = mail_live_app, smtp
     base_url = app.config["E2E_BASE_URL"]
     result = app.test_cli_runner().invoke(args=["demo", "--clients", "6"])

@@ -12,7 +12,7 @@ from clinic.aftercare.wording import URGENT_HEADING
 from clinic.extensions import db
 from clinic.models import Client, Clinic, Message
 from tests.conftest import login
-from tests.messages.conftest import run_worker, text_of
+from tests.mail import run_worker, text_of
 from tests.test_visits import TODAY, start
 from tests.visits_helpers import make_client, note_data, point
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Message
-from tests.messages.conftest import run_worker, text_of
+from tests.mail import run_worker, text_of
 from tests.test_schedule_support import MONDAY, add_client, set_up_calendar
 
 ADA = "ada.quill@example.test"

@@ -10,7 +10,7 @@ from clinic.messages.delivery import CLAIM_LEASE, claim
 from clinic.messages.queue import queue_for
 from clinic.models import Message
 from clinic.rules.messaging import MAX_ATTEMPTS
-from tests.messages.conftest import run_worker
+from tests.mail import run_worker
 
 ADA = "ada.quill@example.test"
 

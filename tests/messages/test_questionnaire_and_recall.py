@@ -9,7 +9,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import IntakeLink, Message
 from tests.conftest import login, table_counts
-from tests.messages.conftest import run_worker, text_of
+from tests.mail import run_worker, text_of
 from tests.messages.test_booking_notices import book
 from tests.messages.test_reminders import ADA, at_london
 from tests.test_schedule_support import add_client, set_up_calendar

@@ -14,7 +14,7 @@ import pytest
 from huey.consumer import Consumer
 
 from clinic.messages.queue import queue_for
-from tests.messages.conftest import run_worker
+from tests.mail import run_worker
 from tests.messages.test_reminders import at_london, reminders
 from tests.test_schedule_support import add_appointment, add_client, set_up_calendar
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Appointment, Message
-from tests.messages.conftest import run_worker, text_of
+from tests.mail import run_worker, text_of
 from tests.test_schedule_support import add_appointment, add_client, set_up_calendar
 
 LONDON = ZoneInfo("Europe/London")

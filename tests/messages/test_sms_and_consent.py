@@ -15,7 +15,7 @@ from clinic.extensions import db
 from clinic.messages import consent
 from clinic.models import Appointment, Client, Clinic, Message
 from tests.conftest import login, table_counts
-from tests.messages.conftest import run_worker
+from tests.mail import run_worker
 from tests.messages.test_reminders import ADA, at_london, book, reminders
 
 SID, TOKEN = "AC0123456789abcdef", "twilio-secret-token"

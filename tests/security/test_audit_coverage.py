@@ -402,6 +402,8 @@ NOT_AUDITED = {
     "auth.login": "authentication events are audited by tests/test_auth.py",
     "auth.logout": "authentication events are audited by tests/test_auth.py",
     "auth.change_password": "audited as password.change (tests/test_auth.py)",
+    "auth.forgot_password": "audited as password.reset_request (tests/test_password_reset.py)",
+    "auth.reset_password": "audited as password.reset (tests/test_password_reset.py)",
     "health": "no data",
     "static": "no data",
     "admin.users": "staff accounts, not clinical data",

@@ -37,6 +37,8 @@ FRONTDESK_ALLOWED = {
     "home.index": "the home page (the desk's own panels)",
     "auth.login": "logging in",
     "auth.logout": "logging out",
+    "auth.forgot_password": "asking for a password reset link (public)",
+    "auth.reset_password": "setting a new password from the link (public)",
     "auth.change_password": "their own password",
     "clients.index": "the client list: names and contact details",
     "clients.new": "registering a client's contact details",

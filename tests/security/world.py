@@ -126,6 +126,7 @@ SEED_PARAMS_BY_ENDPOINT = {
     ("feeds.subscribe", "token"): lambda s: s.feed_token,
     ("aftercare_public.sheet", "token"): lambda s: s.aftercare_token,
     ("messages_public.unsubscribe", "token"): lambda s: s.unsubscribe_token,
+    ("auth.reset_password", "token"): lambda s: "an-expired-or-unknown-reset-token",
     ("aftercare_public.sheet_pdf", "token"): lambda s: s.aftercare_token,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).

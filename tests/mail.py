@@ -1,4 +1,4 @@
-"""A real SMTP server for the message tests (aiosmtpd on 127.0.0.1), and the worker run in-process.
+"""A real SMTP server for the tests that send mail (aiosmtpd on 127.0.0.1), and the worker in-process.
 
 The server keeps what it received, parsed; it can be told to refuse a recipient (550), to fail a
 share of sends for a while (451), or it can be stopped, like a mail server that is down.
