@@ -7,8 +7,9 @@ from ..clock import clinic_today
 from ..models import Clinic, User
 from . import services
 
+# No client shares a name with the demo staff (Maya Okafor is a therapist).
 FIRST = (
-    "Maya",
+    "Marisol",
     "Oliver",
     "Zoë",
     "Amara",
@@ -40,7 +41,7 @@ FIRST = (
     "Callum",
 )
 LAST = (
-    "Okafor",
+    "Oduya",
     "Bennett",
     "Ngô-Łukasiewicz",
     "Adeyemi",

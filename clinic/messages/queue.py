@@ -39,7 +39,14 @@ class MessageQueue:
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():
             outcome = delivery.deliver(message_id)
-            log.info("message %s: %s", message_id, outcome)
+            # "not claimed" is a duplicate task (the minute's pass and the hand-over both queue a
+            # message now and then): expected, and not worth a line at INFO.
+            log.log(
+                logging.DEBUG if outcome == "not claimed" else logging.INFO,
+                "message %s: %s",
+                message_id,
+                outcome,
+            )
             if outcome == "retry":
                 # Try again when its wait is over (the minute's pass would find it too, later).
                 wait = (db.session.get(Message, message_id).send_after - utcnow()).total_seconds()
