@@ -126,6 +126,9 @@ def _register_extensions(app: Flask) -> None:
     from .auth.sessions import init_sessions
 
     init_sessions(app)
+    from .auth.two_step_views import require_second_factor
+
+    require_second_factor(app)
 
 
 # Each feature's blueprint, as "module:attribute" (the order sets the order of their hooks).

@@ -13,9 +13,18 @@ from .extensions import db
 # Endpoints reachable without logging in. Everything else sends an anonymous user to /login.
 # "feeds.subscribe" is a therapist's calendar feed: its URL carries a secret, revocable token.
 # "auth.forgot_password" and "auth.reset_password": the password reset by e-mail (same answer for every
-# address; a single-use, 30-minute token), throttled per address in the database.
+# address; a single-use, 30-minute token), throttled per address in the database. "auth.second_step":
+# the code after a right password, open only to the session that gave it (for five minutes).
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "auth.forgot_password", "auth.reset_password", "static", "health", "feeds.subscribe"}
+    {
+        "auth.login",
+        "auth.second_step",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "static",
+        "health",
+        "feeds.subscribe",
+    }
 )
 # Blueprints whose every endpoint is public: the client's self-intake, guarded by a private,
 # expiring, single-use token and showing nothing of the clinic's data; the client's aftercare sheet,

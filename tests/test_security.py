@@ -45,6 +45,7 @@ def test_every_non_public_route_sends_anonymous_users_to_login(app):
 def test_public_list_is_short_and_explicit():
     assert PUBLIC_ENDPOINTS == {
         "auth.login",
+        "auth.second_step",
         "auth.forgot_password",
         "auth.reset_password",
         "static",

@@ -4,12 +4,14 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from .. import audit
 from ..access import get_scoped_or_404, roles_required, scoped
 from ..auth import services as accounts
+from ..auth import two_step
 from ..extensions import db
-from ..models import AuditEvent, User
+from ..models import AuditEvent, TwoStep, User
 from ..request_numbers import query_int
 from ..schedule import ical
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
@@ -21,9 +23,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @roles_required("owner")
 def users():
     staff = db.session.scalars(scoped(User).order_by(User.active.desc(), User.name)).all()
+    on = db.session.scalars(
+        select(TwoStep.user_id).where(
+            TwoStep.user_id.in_([u.id for u in staff]), TwoStep.enabled_at.is_not(None)
+        )
+    )
     return render_template(
         "admin/users.html",
         staff=staff,
+        two_step_on=set(on),
+        required=two_step.required_for(current_user),
         role_form=RoleForm(),
         active_form=ActiveForm(),
         new_form=NewUserForm(),
@@ -116,6 +125,31 @@ def _set_active(user_id: int, active: bool):
         _revoke_feeds(user)
     db.session.commit()
     flash("Account reactivated." if active else "Account deactivated; its sessions have ended.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/two-step/reset")
+@roles_required("owner")
+def reset_two_step(user_id: int):
+    """For someone who lost the phone and the recovery codes: they set it up again; sessions end."""
+    user = get_scoped_or_404(User, user_id)
+    ActiveForm().validate_on_submit()  # CSRF is checked globally; the form has no fields
+    two_step.turn_off(user)
+    audit.record("two_step.reset", object_type="user", object_id=user.id)
+    db.session.commit()
+    flash("Two-step sign-in reset: they set it up again at their next login.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/two-step")
+@roles_required("owner")
+def two_step_policy():
+    ActiveForm().validate_on_submit()
+    clinic = current_user.clinic
+    clinic.settings = {**(clinic.settings or {}), "two_step_required": request.form.get("required") == "y"}
+    audit.record("settings.two_step", object_type="clinic", object_id=clinic.id)
+    db.session.commit()
+    flash("Saved.", "success")
     return redirect(url_for("admin.users"))
 
 

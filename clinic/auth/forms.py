@@ -1,7 +1,7 @@
 """Forms for logging in and changing a password."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -37,6 +37,28 @@ class ResetForm(FlaskForm):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
     )
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+        description="Six digits. Lost your phone? Type one of your recovery codes instead.",
+    )
+    remember = BooleanField("Remember this device for 30 days")
+
+
+class TwoStepConfirmForm(FlaskForm):
+    code = StringField(
+        "The six-digit code the app shows now",
+        validators=[DataRequired(), Length(max=12)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class TwoStepOffForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=1024)])
 
 
 class NameForm(FlaskForm):

@@ -43,6 +43,10 @@ def login():
             error.retry_after = result.retry_after
             raise error
         if result.user is not None:
+            from .two_step_views import await_second_step, needs_second_step
+
+            if needs_second_step(result.user):
+                return await_second_step(result.user, safe_next(request.args.get("next")))
             start_session(result.user)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         form.password.errors.append(LOGIN_FAILED)
@@ -86,4 +90,4 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-from . import reset_views  # noqa: E402, F401  (the reset pages are on this blueprint)
+from . import reset_views, two_step_views  # noqa: E402, F401  (their pages are on this blueprint)

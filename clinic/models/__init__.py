@@ -6,7 +6,7 @@ from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
-from .user import LoginAttempt, PasswordReset, Role, User
+from .user import LoginAttempt, PasswordReset, RecoveryCode, Role, TrustedDevice, TwoStep, User
 from .visit import Addendum, TriggerPoint, Visit
 
 __all__ = [
@@ -29,9 +29,12 @@ __all__ = [
     "MessageTemplate",
     "PasswordReset",
     "PolicyVersion",
+    "RecoveryCode",
     "Role",
     "Service",
     "TriggerPoint",
+    "TrustedDevice",
+    "TwoStep",
     "User",
     "Visit",
     "WorkingHours",
