@@ -77,7 +77,16 @@ def test_cookie_flags_and_contents(app, web, therapist):
     assert "HttpOnly" in header and "SameSite=Lax" in header
     assert "Secure" not in header  # plain HTTP in tests
     payload = decode_cookie(session_cookie(web).value)
-    assert set(payload) <= {"_user_id", "_fresh", "_id", "_permanent", "auth_time", "last_seen", "csrf_token"}
+    assert set(payload) <= {
+        "_user_id",
+        "_fresh",
+        "_id",
+        "_permanent",
+        "auth_time",
+        "last_seen",
+        "csrf_token",
+        "sid",
+    }
     assert "Theo" not in json.dumps(payload)
 
 
@@ -111,3 +120,41 @@ def test_cookie_is_sent_again_only_when_last_seen_moves(web, therapist, clock):
     response = web.get("/")
     assert "knotwork_session=" in response.headers["Set-Cookie"]
     assert decode_cookie(session_cookie(web).value)["last_seen"] == moved_to
+
+
+def test_the_sessions_page_lists_each_browser_and_signs_out_the_others(app, web, therapist):
+    phone, laptop = app.test_client(), app.test_client()
+    phone.post(
+        "/login",
+        data={"email": "theo@example.test", "password": "lantern-orchard-velvet"},
+        headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"},
+    )
+    login(laptop, "theo@example.test")
+    page = phone.get("/account/sessions").get_data(as_text=True)
+    assert "Chrome on Android" in page and "(this one)" in page and page.count("Signed in") == 2
+    assert phone.post("/account/sessions").status_code == 302
+    assert laptop.get("/").status_code == 302  # signed out at its next request
+    assert phone.get("/").status_code == 200  # this one stays
+    assert phone.get("/account/sessions").get_data(as_text=True).count("Signed in") == 1
+
+
+def test_a_password_change_ends_the_session_rows_too(app, web, therapist):
+    from sqlalchemy import select
+
+    from clinic.models import UserSession
+
+    login(web, "theo@example.test")
+    other = app.test_client()
+    login(other, "theo@example.test")
+    web.post(
+        "/account/password",
+        data={
+            "current_password": "lantern-orchard-velvet",
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
+    assert other.get("/").status_code == 302
+    with app.app_context():
+        rows = db.session.scalars(select(UserSession).order_by(UserSession.id)).all()
+        assert [r.ended_at is not None for r in rows] == [True, True, False]  # a new one for this browser

@@ -61,5 +61,9 @@ class TwoStepOffForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=1024)])
 
 
+class ActionForm(FlaskForm):
+    """A button that changes something (CSRF only)."""
+
+
 class NameForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])

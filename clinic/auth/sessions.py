@@ -5,17 +5,20 @@ that is part of the id stored in the cookie; logout, a password change and deact
 and the user loader refuses a cookie whose version is not the current one.
 """
 
+import secrets
 from datetime import datetime
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select, update
 
 from ..clock import utcnow
 from ..extensions import db, login_manager
-from ..models import User
+from ..models import User, UserSession
 
 AUTH_TIME = "auth_time"
 LAST_SEEN = "last_seen"
+SESSION_KEY = "sid"  # the UserSession row of this browser
 
 
 @login_manager.user_loader
@@ -31,18 +34,76 @@ def load_user(cookie_id: str) -> User | None:
 
 
 def start_session(user: User) -> None:
-    """Log in with a fresh session (nothing from the anonymous session carries over)."""
+    """Log in with a fresh session (nothing from the anonymous session carries over); commits its row."""
     session.clear()
     session.permanent = True
     login_user(user)
-    now = utcnow().timestamp()
-    session[AUTH_TIME] = now
-    session[LAST_SEEN] = now
+    now = utcnow()
+    key = secrets.token_urlsafe(24)
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            key=key,
+            created_at=now,
+            last_seen_at=now,
+            ip=(request.remote_addr or "")[:64],
+            user_agent=(request.user_agent.string or "")[:256],
+        )
+    )
+    db.session.commit()
+    session[SESSION_KEY] = key
+    session[AUTH_TIME] = now.timestamp()
+    session[LAST_SEEN] = now.timestamp()
 
 
 def end_all_sessions(user: User) -> None:
     """Make every cookie of this user worthless (the caller commits)."""
     user.session_version += 1
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def open_sessions(user: User) -> list[UserSession]:
+    """The user's signed-in browsers that have not ended or timed out, the latest seen first."""
+    now, config = utcnow(), current_app.config
+    return list(
+        db.session.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user.id,
+                UserSession.ended_at.is_(None),
+                UserSession.last_seen_at > now - config["SESSION_IDLE_TIMEOUT"],
+                UserSession.created_at > now - config["SESSION_ABSOLUTE_TIMEOUT"],
+            )
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def end_other_sessions(user: User) -> int:
+    """Sign out every other browser of this user; this one stays. Returns how many ended."""
+    result = db.session.execute(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user.id,
+            UserSession.ended_at.is_(None),
+            UserSession.key != session.get(SESSION_KEY, ""),
+        )
+        .values(ended_at=utcnow())
+    )
+    return result.rowcount
+
+
+def _session_row() -> UserSession | None:
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
+        return None
+    return db.session.scalars(
+        select(UserSession).where(UserSession.key == key, UserSession.user_id == current_user.id)
+    ).first()
 
 
 def _expired(now: datetime) -> bool:
@@ -68,7 +129,8 @@ def init_sessions(app: Flask) -> None:
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
         now = utcnow()
-        if _expired(now):
+        row = _session_row()
+        if row is None or row.ended_at is not None or _expired(now):
             logout_user()
             session.clear()
             if request.endpoint == "auth.login":
@@ -83,4 +145,5 @@ def init_sessions(app: Flask) -> None:
         resolution = current_app.config["SESSION_LAST_SEEN_RESOLUTION"].total_seconds()
         if stamp - session[LAST_SEEN] >= resolution:
             session[LAST_SEEN] = stamp
+            row.last_seen_at = now  # saved with the request's commit (the sessions page shows it)
         return None

@@ -90,4 +90,4 @@ def change_password():
     return render_template("auth/password.html", form=form)
 
 
-from . import reset_views, two_step_views  # noqa: E402, F401  (their pages are on this blueprint)
+from . import account_views, reset_views, two_step_views  # noqa: E402, F401  (pages on this blueprint)

@@ -6,7 +6,7 @@ from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
-from .user import LoginAttempt, PasswordReset, RecoveryCode, Role, TrustedDevice, TwoStep, User
+from .user import LoginAttempt, PasswordReset, RecoveryCode, Role, TrustedDevice, TwoStep, User, UserSession
 from .visit import Addendum, TriggerPoint, Visit
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "TrustedDevice",
     "TwoStep",
     "User",
+    "UserSession",
     "Visit",
     "WorkingHours",
 ]

@@ -128,3 +128,20 @@ class TrustedDevice(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """One signed-in browser: what the user's sessions page lists, and what "sign out everywhere else"
+    ends. The cookie holds `key`; a session whose row is ended stops at its next request."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (Index("ix_user_session_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(256), default="")
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

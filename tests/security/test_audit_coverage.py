@@ -405,6 +405,7 @@ NOT_AUDITED = {
     "auth.forgot_password": "audited as password.reset_request (tests/test_password_reset.py)",
     "auth.second_step": "audited as login.second_step (tests/test_two_step.py)",
     "auth.two_step": "the user's own second factor (two_step.on / two_step.off audited)",
+    "auth.sessions": "the user's own sessions (sessions.end_others audited)",
     "admin.reset_two_step": "staff accounts (two_step.reset audited)",
     "admin.two_step_policy": "clinic setting (settings.two_step audited)",
     "auth.reset_password": "audited as password.reset (tests/test_password_reset.py)",

@@ -40,6 +40,7 @@ FRONTDESK_ALLOWED = {
     "auth.forgot_password": "asking for a password reset link (public)",
     "auth.second_step": "the code after the password (public, for the half-signed-in session)",
     "auth.two_step": "their own second factor",
+    "auth.sessions": "their own signed-in browsers",
     "auth.reset_password": "setting a new password from the link (public)",
     "auth.change_password": "their own password",
     "clients.index": "the client list: names and contact details",

@@ -23,7 +23,7 @@ from clinic.extensions import db
 
 PASSWORD = "lantern-orchard-velvet"  # tests/conftest.TEST_PASSWORD; the app's common-password list allows it
 # Tables whose rows a read may add (the audit trail, the login throttle's counter).
-VOLATILE_TABLES = ("audit_event", "login_attempt")
+VOLATILE_TABLES = ("audit_event", "login_attempt", "user_session")
 # Columns a read may set: the client's first open of an aftercare link is recorded once, by the GET that
 # opens it (clinic/aftercare/public.py). The rest of the row, and every other table, must not change.
 VOLATILE_COLUMNS = {"aftercare_link": ("opened_at",)}
