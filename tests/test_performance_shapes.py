@@ -43,3 +43,25 @@ def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, c
 
 
 # The fixed-choice select widget's tests are in tests/test_widgets.py.
+
+
+def test_todays_visits_read_one_day_of_one_therapist(app, clinic_id, therapist):
+    """The home page's and the batch's "today's visits": a range of the day index, not the history."""
+    from datetime import date
+
+    from clinic.aftercare.panels import visits_of_day
+
+    with app.app_context():
+        query = visits_of_day(clinic_id, therapist, date(2026, 11, 18))
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        if db.engine.dialect.name == "sqlite":
+            plan = " | ".join(row[3] for row in db.session.execute(text("EXPLAIN QUERY PLAN " + sql)))
+            index = (
+                "ix_visit_clinic_id_therapist_id_visit_date (clinic_id=? AND therapist_id=? AND visit_date=?)"
+            )
+        else:
+            db.session.execute(text("SET LOCAL enable_seqscan = off"))  # may an index serve it at all?
+            plan = " | ".join(row[0] for row in db.session.execute(text("EXPLAIN " + sql)))
+            index = "ix_visit_clinic_id_therapist_id_visit_date"
+        db.session.rollback()
+    assert index in plan, plan

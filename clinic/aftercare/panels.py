@@ -13,20 +13,19 @@ ALL_ROLES = ("owner", "therapist", "frontdesk")
 RECENT_SHEETS = 5
 
 
+def visits_of_day(clinic_id: int, therapist_id: int, day):
+    """A therapist's visits of one day, in the order they started (one range of a day index)."""
+    return (
+        select(Visit)
+        .where(Visit.clinic_id == clinic_id, Visit.therapist_id == therapist_id, Visit.visit_date == day)
+        .order_by(Visit.created_at, Visit.id)
+    )
+
+
 def todays_visits(options=()) -> list[Visit]:
     """The current user's visits dated today in the clinic's time zone, in the order they started."""
-    return list(
-        db.session.scalars(
-            select(Visit)
-            .options(*options)
-            .where(
-                Visit.clinic_id == current_user.clinic_id,
-                Visit.therapist_id == current_user.id,
-                Visit.visit_date == clinic_today(current_user.clinic),
-            )
-            .order_by(Visit.created_at, Visit.id)
-        )
-    )
+    query = visits_of_day(current_user.clinic_id, current_user.id, clinic_today(current_user.clinic))
+    return list(db.session.scalars(query.options(*options)))
 
 
 def _client_sheets(client: Client, **_) -> dict | None:

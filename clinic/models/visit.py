@@ -24,6 +24,9 @@ class Visit(db.Model):
     __table_args__ = (
         Index("ix_visit_client_id_visit_date", "client_id", "visit_date"),
         Index("ix_visit_clinic_id_therapist_id_signed_at", "clinic_id", "therapist_id", "signed_at"),
+        # "today's visits" of a therapist (home page, today's aftercare batch): a range of one day,
+        # not the therapist's whole history (issue 19: 73 ms at 200,000 visits, 570 ms at 1,000,000)
+        Index("ix_visit_clinic_id_therapist_id_visit_date", "clinic_id", "therapist_id", "visit_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
