@@ -14,6 +14,7 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+from huey.consumer import Consumer
 
 from clinic.messages.queue import queue_for
 from tests.gunicorn_server import free_port
@@ -77,3 +78,11 @@ def run_worker(app) -> int:
 
 def text_of(mail: EmailMessage) -> str:
     return mail.get_body(preferencelist=("plain",)).get_content()
+
+
+class QuietConsumer(Consumer):
+    """Huey's consumer without its signal handlers, to run in a test's threads (the test process keeps
+    its own handlers): start() and stop(graceful=True) around the part of the test it serves."""
+
+    def _set_signal_handlers(self):
+        pass

@@ -88,6 +88,21 @@ def live_app(make_app):
 
 
 @pytest.fixture
+def mail_live_app(make_app, smtp):
+    """The live app sending its mail to the test's SMTP server (tests/mail.py), CSRF on."""
+    port, _ = smtp
+    app = make_app(
+        WTF_CSRF_ENABLED=True,
+        MAIL_TRANSPORT="smtp",
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=port,
+        SMTP_SECURITY="none",
+    )
+    with served(app):
+        yield app
+
+
+@pytest.fixture
 def base_url(live_app):
     return live_app.config["E2E_BASE_URL"]
 

@@ -10,30 +10,21 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.messages.queue import queue_for
 from clinic.models import TwoStep, User
-from tests.e2e.conftest import login, screenshot, served
+from tests.e2e.conftest import login, screenshot
 from tests.mail import text_of
 
 NEW = "harbour lights at dusk again"
 
 
 @pytest.fixture
-def mail_live_app(make_app, smtp):
-    port, _ = smtp
-    app = make_app(
-        WTF_CSRF_ENABLED=True,
-        MAIL_TRANSPORT="smtp",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=port,
-        SMTP_SECURITY="none",
-    )
-    with served(app):
-        result = app.test_cli_runner().invoke(args=["demo", "--clients", "4"])
-        assert result.exit_code == 0, result.output
-        yield app
+def demo_mail_app(mail_live_app):
+    result = mail_live_app.test_cli_runner().invoke(args=["demo", "--clients", "4"])
+    assert result.exit_code == 0, result.output
+    return mail_live_app
 
 
-def test_a_forgotten_password_is_reset_from_the_mail(mail_live_app, smtp, page):
-    app, (_, sink) = mail_live_app, smtp
+def test_a_forgotten_password_is_reset_from_the_mail(demo_mail_app, smtp, page):
+    app, (_, sink) = demo_mail_app, smtp
     base = app.config["E2E_BASE_URL"]
     page.goto(base + "/login")
     page.get_by_role("link", name="Forgot your password?").click()
@@ -53,8 +44,8 @@ def test_a_forgotten_password_is_reset_from_the_mail(mail_live_app, smtp, page):
     assert page.url.rstrip("/") == base
 
 
-def test_two_step_sign_in_is_set_up_and_asked_for(mail_live_app, context_factory, clock):
-    app = mail_live_app
+def test_two_step_sign_in_is_set_up_and_asked_for(demo_mail_app, context_factory, clock):
+    app = demo_mail_app
     base = app.config["E2E_BASE_URL"]
     from clinic.demo import DEMO_PASSWORD
 

@@ -6,42 +6,26 @@ import time
 from datetime import timedelta
 
 import pytest
-from huey.consumer import Consumer
 from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.messages.queue import queue_for
 from clinic.models import Appointment, Client
-from tests.e2e.conftest import demo_today, login, screenshot, served
-from tests.mail import Sink, text_of
+from tests.e2e.conftest import demo_today, login, screenshot
+from tests.mail import QuietConsumer, Sink, text_of
 
 WAIT = 15
 
 
-class QuietConsumer(Consumer):
-    """Huey's consumer without its signal handlers: the test process keeps its own."""
-
-    def _set_signal_handlers(self):
-        pass
-
-
 @pytest.fixture
-def mail_live_app(make_app, smtp):
-    port, _ = smtp
-    app = make_app(
-        WTF_CSRF_ENABLED=True,
-        MAIL_TRANSPORT="smtp",
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=port,
-        SMTP_SECURITY="none",
-    )
-    with served(app):
-        consumer = QuietConsumer(queue_for(app).huey, workers=2, worker_type="thread", periodic=False)
-        consumer.start()
-        try:
-            yield app
-        finally:
-            consumer.stop(graceful=True)
+def worker_app(mail_live_app):
+    """The live app with a real worker: Huey's consumer, two threads, in this process."""
+    consumer = QuietConsumer(queue_for(mail_live_app).huey, workers=2, worker_type="thread", periodic=False)
+    consumer.start()
+    try:
+        yield mail_live_app
+    finally:
+        consumer.stop(graceful=True)
 
 
 def arrives(sink: Sink, subject_part: str, address: str):
@@ -56,8 +40,8 @@ def arrives(sink: Sink, subject_part: str, address: str):
     )
 
 
-def test_booking_confirmation_reminder_and_cancellation_arrive(mail_live_app, smtp, page, clock):
-    app, (_, sink) = mail_live_app, smtp
+def test_booking_confirmation_reminder_and_cancellation_arrive(worker_app, smtp, page, clock):
+    app, (_, sink) = worker_app, smtp
     base_url = app.config["E2E_BASE_URL"]
     result = app.test_cli_runner().invoke(args=["demo", "--clients", "6"])
     assert result.exit_code == 0, result.output

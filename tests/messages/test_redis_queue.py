@@ -6,17 +6,14 @@ unless CLINIC_REQUIRE_REDIS=1 (set by CI), which turns the skip into a failure.
 
 import os
 import socket
-import threading
 import time
-from datetime import timedelta
 
 import pytest
-from huey.consumer import Consumer
 
 from clinic.messages.queue import queue_for
-from tests.mail import run_worker
-from tests.messages.test_reminders import at_london, reminders
-from tests.test_schedule_support import add_appointment, add_client, set_up_calendar
+from tests.mail import QuietConsumer
+from tests.messages.test_reminders import race_two_workers
+from tests.test_schedule_support import add_client
 
 REDIS_URL = os.environ.get("CLINIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -50,40 +47,9 @@ def redis_apps(make_app, smtp, redis_url):
     queue_for(apps[0]).huey.flush()
 
 
-class QuietConsumer(Consumer):
-    def _set_signal_handlers(self):
-        pass
-
-
 def test_two_workers_on_redis_send_each_reminder_once(redis_apps, smtp, clinic_id, therapist, clock):
-    first, second = redis_apps
-    _, sink = smtp
-    assert type(queue_for(first).huey).__name__ == "RedisHuey"
-    services = set_up_calendar(first, clinic_id)
-    starts = [at_london(clock, 3, 9) + timedelta(minutes=30 * n) for n in range(10)]
-    for n, start in enumerate(starts):
-        client = add_client(first, clinic_id, f"Client{n}", "Redis", email=f"r{n}@example.test")
-        add_appointment(first, clinic_id, therapist, client, services[30], start, minutes=30)
-    clock.set(starts[-1] - timedelta(hours=47))
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def work(app):
-        try:
-            barrier.wait(5)
-            for _ in range(3):
-                run_worker(app)
-        except Exception as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=work, args=(app,)) for app in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
-    assert sorted(m["To"] for m in sink.received) == sorted(f"r{n}@example.test" for n in range(10))
-    assert [m.status for m in reminders(first)] == ["sent"] * 10
+    assert type(queue_for(redis_apps[0]).huey).__name__ == "RedisHuey"
+    race_two_workers(redis_apps, smtp[1], clinic_id, therapist, clock, 10)
 
 
 def test_a_consumer_on_redis_delivers_what_a_request_queued(redis_apps, smtp, clinic_id, frontdesk):
