@@ -48,11 +48,9 @@ test-postgres: install-dev
 CLOCKS := 2027-01-04T08:00:00+00:00 2027-01-10T23:30:00+00:00 2026-12-31T23:59:00+00:00 \
 	2028-02-29T10:00:00+00:00 2027-03-28T02:30:00+00:00 2027-10-31T00:30:00+00:00
 DATE_SENSITIVE := tests/test_clock.py tests/test_schedule.py tests/test_schedule_views.py \
-	tests/test_schedule_api.py tests/test_schedule_followups.py tests/test_calendar_grid.py \
-	tests/test_recall.py tests/test_intake_links.py tests/test_sessions.py tests/test_auth.py \
-	tests/test_ical.py tests/test_visits.py tests/test_alerts.py tests/test_slot_guard.py \
-	tests/messages/test_reminders.py tests/messages/test_questionnaire_and_recall.py \
-	tests/messages/test_delivery.py tests/test_password_reset.py \
+	tests/test_schedule_followups.py tests/test_calendar_grid.py tests/test_recall.py \
+	tests/test_intake_links.py tests/test_sessions.py tests/test_ical.py \
+	tests/messages/test_reminders.py tests/messages/test_questionnaire_and_recall.py tests/test_password_reset.py \
 	tests/e2e/test_calendar_keys.py tests/e2e/test_front_desk_journey.py tests/e2e/test_therapist_journey.py \
 	tests/e2e/test_messages_journey.py
 
