@@ -10,6 +10,7 @@ from flask import Flask
 from . import config as default_config
 from .clock import configured_clock
 from .database import configure_sqlite, normalise_database_url
+from .encryption import configure_encryption
 from .extensions import csrf, db, login_manager, migrate
 from .public_url import configure_public_base_url
 from .request_numbers import register_number_converters
@@ -41,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     _configure_database_url(app)
     _configure_secret_key(app)
+    configure_encryption(app)
     configure_public_base_url(app)
     _configure_cookie_security(app)
 
@@ -49,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_logging(app)
     configured_clock(app)
     _register_extensions(app)
+    from .encryption.startup import check_keys
+
+    check_keys(app)  # a missing or wrong key stops here, not on a client's page
     register_number_converters(app)  # before the routes: every <int:...> is an id the database can hold
     _register_blueprints(app)
 
@@ -150,6 +155,7 @@ BLUEPRINTS = (
     "clinic.messages.views:bp",
     "clinic.messages.public:bp",
     "clinic.cli:bp",
+    "clinic.encryption.cli:bp",
 )
 
 

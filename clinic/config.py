@@ -12,6 +12,13 @@ from datetime import timedelta
 SECRET_KEY: str | None = None
 MIN_SECRET_KEY_LENGTH = 32
 
+# Keys that seal clinical free text at rest (AES-256-GCM): "<id>:<base64url 32 bytes>", several
+# separated by commas, the first sealing new text, the others only opening older text until
+# `flask encryption rotate` has moved it. Required outside debug and testing; when unset, a key is
+# generated into instance/encryption_keys on the first local (debug) run. `flask encryption
+# new-key` prints a key. Keep the keys apart from the database's backups.
+ENCRYPTION_KEYS: str | None = None
+
 # SQLAlchemy database URL. Unset means SQLite at instance/knotwork.sqlite3. DATABASE_URL in the
 # environment (postgresql://user@host/db) takes precedence over this key.
 SQLALCHEMY_DATABASE_URI: str | None = None

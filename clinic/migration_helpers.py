@@ -218,3 +218,108 @@ def drop_forbid_double_booking(op) -> None:
         return
     op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_insert")
     op.execute("DROP TRIGGER IF EXISTS appointment_no_overlap_update")
+
+
+# Encryption at rest (migration 0009): `flask encryption rotate` re-seals clinical text under a new
+# key while the app runs, signed notes and append-only records included. Their locks let a row's
+# sealed columns change, and nothing else, while encryption_rekey holds a row: rotate inserts it and
+# deletes it inside each of its transactions, so no other transaction ever sees one.
+REKEYING = "EXISTS (SELECT 1 FROM encryption_rekey)"
+
+
+def _rekey_only(op, table: str, sealed: tuple[str, ...]) -> str:
+    """SQL true when this UPDATE is rotate's: leased, and only sealed columns differ."""
+    if op.get_bind().dialect.name == "sqlite":
+        columns = [row[1] for row in op.get_bind().exec_driver_sql(f"PRAGMA table_info({table})")]
+        same = " AND ".join(f"OLD.{name} IS NEW.{name}" for name in columns if name not in sealed)
+        return f"({REKEYING} AND {same})"
+    names = "ARRAY[" + ", ".join(f"'{name}'" for name in sealed) + "]::text[]"
+    return f"({REKEYING} AND (to_jsonb(OLD) - {names}) = (to_jsonb(NEW) - {names}))"
+
+
+def lock_signed_visits_but_rekey(op, sealed: tuple[str, ...]) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER visit_signed_locked")
+        op.execute(
+            "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit WHEN OLD.signed_at IS NOT NULL "
+            f"AND NOT {_rekey_only(op, 'visit', sealed)} " + _raise_sqlite(SIGNED_LOCKED)
+        )
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION visit_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF OLD.signed_at IS NOT NULL AND NOT {_rekey_only(op, 'visit', sealed)} THEN "
+        f"RAISE EXCEPTION '{SIGNED_LOCKED}' USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+    )
+
+
+def restore_lock_signed_visits(op) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER visit_signed_locked")
+        op.execute(
+            "CREATE TRIGGER visit_signed_locked BEFORE UPDATE ON visit WHEN OLD.signed_at IS NOT NULL "
+            + _raise_sqlite(SIGNED_LOCKED)
+        )
+        return
+    op.execute(
+        "CREATE OR REPLACE FUNCTION visit_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF OLD.signed_at IS NOT NULL THEN RAISE EXCEPTION '{SIGNED_LOCKED}' "
+        "USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+    )
+
+
+def append_only_but_rekey(op, table: str, sealed: tuple[str, ...]) -> None:
+    message = f"{table} is append-only"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER {table}_no_update")
+        op.execute(
+            f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+            f"WHEN NOT {_rekey_only(op, table, sealed)} " + _raise_sqlite(message)
+        )
+        return
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF TG_OP = 'UPDATE' AND {_rekey_only(op, table, sealed)} THEN RETURN NEW; END IF; "
+        f"RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation'; END $$"
+    )
+
+
+def restore_append_only(op, table: str) -> None:
+    message = f"{table} is append-only"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER {table}_no_update")
+        op.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} " + _raise_sqlite(message))
+        return
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN RAISE EXCEPTION '{message}' USING ERRCODE = 'restrict_violation'; END $$"
+    )
+
+
+def _children_lock_sql(op, table: str, rekey: str = "") -> None:
+    """lock_children_of_signed_visits's UPDATE rule, optionally letting rotate re-seal (rekey)."""
+    signed = "(SELECT signed_at FROM visit WHERE id = {row}.visit_id) IS NOT NULL"
+    allow = f" AND NOT {rekey}" if rekey else ""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"DROP TRIGGER {table}_signed_locked_update")
+        op.execute(
+            f"CREATE TRIGGER {table}_signed_locked_update BEFORE UPDATE ON {table} "
+            f"WHEN ({signed.format(row='OLD')} OR {signed.format(row='NEW')}){allow} "
+            + _raise_sqlite(SIGNED_LOCKED)
+        )
+        return
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION {table}_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN IF TG_OP = 'UPDATE' AND {rekey or 'false'} THEN RETURN NEW; END IF; "
+        f"IF (TG_OP <> 'INSERT' AND {signed.format(row='OLD')}) "
+        f"OR (TG_OP <> 'DELETE' AND {signed.format(row='NEW')}) THEN "
+        f"RAISE EXCEPTION '{SIGNED_LOCKED}' USING ERRCODE = 'restrict_violation'; END IF; "
+        "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END $$"
+    )
+
+
+def lock_children_but_rekey(op, table: str, sealed: tuple[str, ...]) -> None:
+    _children_lock_sql(op, table, _rekey_only(op, table, sealed))
+
+
+def restore_lock_children(op, table: str) -> None:
+    _children_lock_sql(op, table)

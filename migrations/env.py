@@ -17,6 +17,16 @@ config.set_main_option(
 )
 
 
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """Sealed columns (clinic.encryption.types) hold text. SQLite keeps the JSON or VARCHAR name a
+    column was created with, and its types are only affinities: no rebuild of a locked table for it."""
+    from clinic.encryption.types import SEALED_TYPES
+
+    if isinstance(metadata_type, SEALED_TYPES) and context.dialect.name == "sqlite":
+        return False
+    return None  # Alembic's own comparison
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"), target_metadata=target_db.metadata, literal_binds=True
@@ -33,6 +43,7 @@ def run_migrations_online() -> None:
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    conf_args["compare_type"] = compare_type
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

@@ -29,11 +29,16 @@ DEFAULT_TEST_NOW = "2026-11-18T10:00:00+00:00"  # a Wednesday morning in London
 TEST_NOW = os.environ.get("CLINIC_TEST_NOW") or DEFAULT_TEST_NOW
 
 
+# Every test app seals clinical text with this key (tests/test_encryption.py checks a dump for it).
+TEST_ENCRYPTION_KEYS = "test-1:6HTAwqiiLydCOZBwVxWw6LFCeHyi3WGum3KpsvfwSx0"
+
+
 def base_config(database_url: str, instance_path: Path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "WTF_CSRF_ENABLED": False,
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST_KIB": 8,

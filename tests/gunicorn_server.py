@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from http.client import HTTPConnection
 from pathlib import Path
 
-from tests.conftest import TEST_NOW
+from tests.conftest import TEST_ENCRYPTION_KEYS, TEST_NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -36,6 +36,7 @@ def server_env(folder: Path, database_url: str, **settings: str) -> dict[str, st
         **os.environ,
         "CLINIC_INSTANCE_PATH": str(folder / "instance"),
         "CLINIC_SECRET_KEY": SECRET,
+        "CLINIC_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "DATABASE_URL": database_url,
         "CLINIC_CLOCK": TEST_NOW,  # the server's clock stands where the test's does
         "CLINIC_PUBLIC_BASE_URL": "http://clinic.example.test",

@@ -4,6 +4,7 @@ from .aftercare import AftercareWording
 from .audit import AuditEvent
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
+from .encryption import EncryptionKeyCheck, RekeyLease
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
 from .user import LoginAttempt, PasswordReset, RecoveryCode, Role, TrustedDevice, TwoStep, User, UserSession
@@ -20,6 +21,7 @@ __all__ = [
     "CalendarFeed",
     "Client",
     "Clinic",
+    "EncryptionKeyCheck",
     "HealthRecord",
     "IntakeLink",
     "LoginAttempt",
@@ -29,6 +31,7 @@ __all__ = [
     "MessageTemplate",
     "PasswordReset",
     "PolicyVersion",
+    "RekeyLease",
     "RecoveryCode",
     "Role",
     "Service",

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import UTCDateTime
+from ..encryption.types import EncryptedJSON, EncryptedText
 from ..extensions import db
 
 
@@ -94,20 +95,20 @@ class HealthRecord(db.Model):
     # self_intake (accepted from the client's own form)
     source: Mapped[str] = mapped_column(String(16))
     # [{"code", "region"?, "date"?, "weeks"?, "cleared"?, "note"?}] in CLINICAL.md codes
-    conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    medications: Mapped[str] = mapped_column(Text, default="")
+    conditions: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON("health_record.conditions"), default=list)
+    medications: Mapped[str] = mapped_column(EncryptedText("health_record.medications"), default="")
     anticoagulant: Mapped[bool] = mapped_column(Boolean, default=False)
-    allergies: Mapped[str] = mapped_column(Text, default="")
+    allergies: Mapped[str] = mapped_column(EncryptedText("health_record.allergies"), default="")
     pain_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
-    main_complaint: Mapped[str] = mapped_column(Text, default="")
+    main_complaint: Mapped[str] = mapped_column(EncryptedText("health_record.main_complaint"), default="")
     onset_date: Mapped[date | None] = mapped_column(Date)
-    goals: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(EncryptedText("health_record.goals"), default="")
     consent_name: Mapped[str] = mapped_column(String(160), default="")
     consent_date: Mapped[date | None] = mapped_column(Date)
     guardian_name: Mapped[str] = mapped_column(String(160), default="")
     guardian_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     # What the client said changed since the last version, in their words.
-    change_note: Mapped[str] = mapped_column(Text, default="")
+    change_note: Mapped[str] = mapped_column(EncryptedText("health_record.change_note"), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
@@ -136,7 +137,7 @@ class IntakeLink(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The client's answers, waiting for a therapist's review (same shape as a HealthRecord).
-    submission: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    submission: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON("intake_link.submission"))
     # pending -> submitted -> accepted | rejected; revoked when staff cancel the link
     status: Mapped[str] = mapped_column(String(16), default="pending")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

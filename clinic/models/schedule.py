@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import UTCDateTime
+from ..encryption.types import EncryptedText
 from ..extensions import db
 from .client import Client
 from .user import User
@@ -72,7 +73,7 @@ class Appointment(db.Model):
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(12), default="booked")
-    cancel_reason: Mapped[str] = mapped_column(String(200), default="")
+    cancel_reason: Mapped[str] = mapped_column(EncryptedText("appointment.cancel_reason"), default="")
     # Non-clinical notes only ("parking at the back"): the front desk reads them.
     notes: Mapped[str] = mapped_column(Text, default="")
     # The visit whose recommendation this follow-up came from (for the recall list and the sheet).

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import UTCDateTime
+from ..encryption.types import EncryptedJSON, EncryptedText
 from ..extensions import db
 from .client import Client, HealthRecord
 from .user import User
@@ -40,22 +41,22 @@ class Visit(db.Model):
 
     # Plan and screening: [{"technique", "region"}], the screen() result, and the therapist's
     # decisions: [{"index", "verdict", "reason"}] to proceed against refer/modify; withheld items.
-    plan_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    plan_items: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON("visit.plan_items"), default=list)
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     rules_version: Mapped[str] = mapped_column(String(40), default="")
-    overrides: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    overrides: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON("visit.overrides"), default=list)
     withheld: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
-    subjective: Mapped[str] = mapped_column(Text, default="")
-    objective: Mapped[str] = mapped_column(Text, default="")
-    assessment: Mapped[str] = mapped_column(Text, default="")
-    plan: Mapped[str] = mapped_column(Text, default="")
+    subjective: Mapped[str] = mapped_column(EncryptedText("visit.subjective"), default="")
+    objective: Mapped[str] = mapped_column(EncryptedText("visit.objective"), default="")
+    assessment: Mapped[str] = mapped_column(EncryptedText("visit.assessment"), default="")
+    plan: Mapped[str] = mapped_column(EncryptedText("visit.plan"), default="")
     pain_before: Mapped[int | None] = mapped_column(Integer)
     pain_after: Mapped[int | None] = mapped_column(Integer)
-    adverse_responses: Mapped[str] = mapped_column(Text, default="")
+    adverse_responses: Mapped[str] = mapped_column(EncryptedText("visit.adverse_responses"), default="")
     lubricant: Mapped[str] = mapped_column(String(120), default="")
-    aftercare_given: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    aftercare_given: Mapped[str] = mapped_column(EncryptedText("visit.aftercare_given"), default="")
+    notes: Mapped[str] = mapped_column(EncryptedText("visit.notes"), default="")
 
     # Frequency: {"recommended": recommend() result, "chosen": {"interval_days", "sessions", ...},
     # "changed_reason"}; next_due feeds the recall list.
@@ -104,7 +105,7 @@ class TriggerPoint(db.Model):
     kind: Mapped[str] = mapped_column(String(8), default="active")  # active | latent
     taut_band: Mapped[bool] = mapped_column(default=False)
     twitch: Mapped[bool] = mapped_column(default=False)
-    referral: Mapped[str] = mapped_column(String(200), default="")
+    referral: Mapped[str] = mapped_column(EncryptedText("trigger_point.referral"), default="")
     technique: Mapped[str] = mapped_column(String(24))
     tool_detail: Mapped[str] = mapped_column(String(120), default="")  # attachment, speed, ball size
     pressure: Mapped[int | None] = mapped_column(Integer)
@@ -126,8 +127,8 @@ class Addendum(db.Model):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    reason: Mapped[str] = mapped_column(String(200))
-    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(EncryptedText("addendum.reason"))
+    text: Mapped[str] = mapped_column(EncryptedText("addendum.text"))
 
     visit: Mapped[Visit] = relationship(back_populates="addenda")
     author: Mapped[User] = relationship()
