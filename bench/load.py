@@ -267,6 +267,7 @@ def summarise(runs: list[list[Result]], budgets: dict[str, str]) -> list[Result]
 def environment(args, instance: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CLINIC_INSTANCE_PATH")}
     env.update({"CLINIC_SECRET_KEY": SECRET, "CLINIC_LOG_LEVEL": "WARNING", "PYTHONDONTWRITEBYTECODE": "1"})
+    env.setdefault("CLINIC_ENCRYPTION_KEYS", seed.ENCRYPTION_KEYS)
     # the production settings over plain HTTP on loopback: the documented opt-out of Secure cookies
     env.update({"CLINIC_PUBLIC_BASE_URL": "http://127.0.0.1", "CLINIC_SESSION_COOKIE_SECURE": "false"})
     if args.database_url:

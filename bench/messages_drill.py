@@ -145,6 +145,7 @@ def main() -> int:
         **os.environ,
         "CLINIC_INSTANCE_PATH": str(folder / "instance"),
         "CLINIC_SECRET_KEY": "drill-" + "x" * 40,
+        "CLINIC_ENCRYPTION_KEYS": "drill-1:O9EQDe1X5ARUmGYHGobR0s4qtURhbNm8yKmzBAvDLG4",  # throwaway
         "CLINIC_PUBLIC_BASE_URL": "http://127.0.0.1",
         "CLINIC_MAIL_TRANSPORT": "smtp",
         "CLINIC_SMTP_HOST": "127.0.0.1",

@@ -52,6 +52,8 @@ STAFF = (
     ("desk", "Priya Raman", "frontdesk"),
 )
 SIZES = {"clients": 20_000, "visits": 200_000, "appointments": 50_000}
+# The bench database's key for clinical text sealed at rest (a throwaway database on this machine).
+ENCRYPTION_KEYS = "bench-1:HsAHgBL3I2Mc27Jxf1h1WvxhDKXGVE8K5zR4oqegeEc"
 
 
 def make_app(database_url: str | None, instance: str | None):
@@ -61,6 +63,7 @@ def make_app(database_url: str | None, instance: str | None):
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("CLINIC_SECRET_KEY", "bench-" + "x" * 40)
+    os.environ.setdefault("CLINIC_ENCRYPTION_KEYS", ENCRYPTION_KEYS)
     os.environ.setdefault("CLINIC_LOG_LEVEL", "WARNING")
     os.environ.setdefault("CLINIC_PUBLIC_BASE_URL", "http://127.0.0.1")
     from clinic import create_app

@@ -42,9 +42,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     _configure_database_url(app)
     _configure_secret_key(app)
-    configure_encryption(app)
     configure_public_base_url(app)
     _configure_cookie_security(app)
+    configure_encryption(app)
 
     from .logging import configure_logging
 

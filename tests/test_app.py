@@ -6,8 +6,10 @@ import stat
 import pytest
 
 from clinic import create_app
+from tests.conftest import TEST_ENCRYPTION_KEYS
 
-PUBLIC = "PUBLIC_BASE_URL = 'https://clinic.example.org'\n"
+KEYS = f"ENCRYPTION_KEYS = '{TEST_ENCRYPTION_KEYS}'\n"
+PUBLIC = "PUBLIC_BASE_URL = 'https://clinic.example.org'\n" + KEYS
 
 
 def write_instance_config(instance, text):
@@ -44,7 +46,7 @@ def test_database_url_default_is_sqlite_in_instance_and_env_wins(instance, monke
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'knotwork.sqlite3'}"
     monkeypatch.setenv("DATABASE_URL", "postgresql://someone@db.example/clinic")
-    app = create_app()
+    app = create_app()  # a database not reachable yet does not stop the start (no key check then)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/clinic"
 
 
@@ -62,14 +64,14 @@ def test_production_needs_the_public_address_and_makes_cookies_secure(instance):
     with pytest.raises(RuntimeError, match="expected an address like"):
         create_app()
     write_instance_config(
-        instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'https://clinic.example.org/'\n"
+        instance, "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'https://clinic.example.org/'\n" + KEYS
     )
     app = create_app()
     assert app.config["PUBLIC_BASE_URL"] == "https://clinic.example.org"
     assert app.config["SESSION_COOKIE_SECURE"] is True  # HTTPS by default outside local trials
     write_instance_config(
         instance,
-        "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'http://10.0.0.5'\nSESSION_COOKIE_SECURE = False\n",
+        "SECRET_KEY = 'k' * 40\nPUBLIC_BASE_URL = 'http://10.0.0.5'\nSESSION_COOKIE_SECURE = False\n" + KEYS,
     )
     assert create_app().config["SESSION_COOKIE_SECURE"] is False  # the documented plain-HTTP opt-out
 
@@ -98,6 +100,17 @@ def test_debug_run_generates_a_private_secret_key_once(instance, monkeypatch):
     assert len(first.config["SECRET_KEY"]) >= 32
     second = create_app()
     assert second.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_debug_run_generates_a_private_encryption_key_once(instance, monkeypatch):
+    monkeypatch.setenv("CLINIC_DEBUG", "true")
+    first = create_app()
+    keys_file = instance / "encryption_keys"
+    assert stat.S_IMODE(keys_file.stat().st_mode) == 0o600
+    assert keys_file.read_text().startswith("local-1:")
+    second = create_app()
+    assert second.extensions["knotwork.keyring"].keys == first.extensions["knotwork.keyring"].keys
+    assert len(second.extensions["knotwork.keyring"].keys["local-1"]) == 32
 
 
 def test_unknown_page_gets_the_404_page(web):

@@ -2,7 +2,7 @@
 
 from flask import Flask
 from sqlalchemy import Text, inspect, select, type_coerce
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 from ..models import EncryptionKeyCheck
@@ -26,6 +26,11 @@ def check_keys(app: Flask) -> None:
             db.session.remove()
             db.engine.dispose()  # the app will not run: close its connections now
             raise
+        except OperationalError as error:
+            # The database is not reachable yet (a server starting before it): start anyway, as the
+            # app always has; a value that does not open is then an error page, never garbage.
+            db.session.remove()
+            app.logger.warning("encryption keys not checked at start-up: %s", type(error.orig).__name__)
 
 
 def _check(ring) -> None:

@@ -95,7 +95,9 @@ class HealthRecord(db.Model):
     # self_intake (accepted from the client's own form)
     source: Mapped[str] = mapped_column(String(16))
     # [{"code", "region"?, "date"?, "weeks"?, "cleared"?, "note"?}] in CLINICAL.md codes
-    conditions: Mapped[list[dict[str, Any]]] = mapped_column(EncryptedJSON("health_record.conditions"), default=list)
+    conditions: Mapped[list[dict[str, Any]]] = mapped_column(
+        EncryptedJSON("health_record.conditions"), default=list
+    )
     medications: Mapped[str] = mapped_column(EncryptedText("health_record.medications"), default="")
     anticoagulant: Mapped[bool] = mapped_column(Boolean, default=False)
     allergies: Mapped[str] = mapped_column(EncryptedText("health_record.allergies"), default="")

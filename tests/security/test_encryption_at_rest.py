@@ -24,6 +24,7 @@ from clinic.visits.signing import hash_matches
 from tests.conftest import TEST_ENCRYPTION_KEYS
 
 from .browser import FlaskBrowser
+from .conftest import log_in
 from .flows import (
     CANARY_ADDENDUM,
     CANARY_CONDITION,
@@ -85,6 +86,26 @@ def test_the_app_reads_what_it_sealed(clinic_day):
         assert visit.points[0].referral == CANARY_CONDITION
         stored = db.session.scalar(select(type_coerce(Visit.subjective, Text)).where(Visit.id == visit.id))
         assert key_id_of(stored) == "test-1" and CANARY_NOTE not in stored
+
+
+def test_a_value_that_does_not_open_is_an_error_page_never_garbage(world_app, caplog):
+    app, world = world_app
+    with app.app_context():  # a draft's text, altered in the database (drafts are not locked)
+        stored = db.session.scalar(
+            select(type_coerce(Visit.subjective, Text)).where(Visit.id == world.a.draft_visit)
+        )
+        altered = stored[:-4] + ("AAAA" if not stored.endswith("AAAA") else "BBBB")
+        db.session.execute(
+            text("UPDATE visit SET subjective = :v WHERE id = :id"), {"v": altered, "id": world.a.draft_visit}
+        )
+        db.session.commit()
+        db.session.remove()
+    web = log_in(app.test_client(), world.a.emails["therapist"])
+    response = web.get(f"/visits/{world.a.draft_visit}/edit")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "kw1:" not in body and altered[-20:] not in body
+    assert altered[-20:] not in caplog.text
 
 
 def _visit_ids(world):
