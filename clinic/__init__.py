@@ -154,6 +154,8 @@ BLUEPRINTS = (
     "clinic.admin.views:bp",
     "clinic.messages.views:bp",
     "clinic.messages.public:bp",
+    "clinic.checkin.public:bp",
+    "clinic.checkin.views:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

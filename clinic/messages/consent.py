@@ -15,6 +15,7 @@ TOPICS = {
     "reminders": "Reminders before appointments",
     "intake": "The health questionnaire before a first visit",
     "aftercare": "The aftercare sheet after a visit",
+    "check_in": "A check-in a day or two after a visit",
     "recall": "A note when a follow-up is due",
 }
 SMS_TOPICS = ("reminders",)  # the only messages short enough, and useful enough, for a text

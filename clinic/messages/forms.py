@@ -3,13 +3,23 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .settings import AFTERCARE_MODES
+from .settings import AFTERCARE_MODES, CHECK_IN_CHOICES
 
 _HOURS = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
 _CALLING_CODE = re.compile(r"^\+\d{1,4}$")
+_PHONE_NUMBER = re.compile(r"^[0-9 +()-]{2,20}$")
 
 
 def _reminder_hours(form, field):
@@ -30,6 +40,11 @@ def _calling_code(form, field):
         raise ValidationError("A plus and 1 to 4 digits, e.g. +44.")
 
 
+def _phone_number(form, field):
+    if field.data and not _PHONE_NUMBER.match(field.data.strip()):
+        raise ValidationError("Digits, spaces and + ( ) - only, e.g. 999 or +44 20 7946 0000.")
+
+
 class MessageSettingsForm(FlaskForm):
     reminder_hours = StringField(
         "Reminders, hours before the appointment",
@@ -47,6 +62,23 @@ class MessageSettingsForm(FlaskForm):
         "Country calling code for local mobile numbers",
         validators=[Optional(), Length(max=5), _calling_code],
         description="e.g. +44: a number written 07700 900123 is then texted as +447700900123.",
+    )
+
+    check_in_hours = SelectField(
+        "Check-in after a visit",
+        choices=[SelectChoice(str(hours), label) for hours, label in CHECK_IN_CHOICES.items()],
+        description="A short form on how the treated muscles feel; the answers land on the visit. "
+        "Never sent at night.",
+    )
+    emergency_number = StringField(
+        "Emergency number",
+        validators=[Optional(), Length(max=20), _phone_number],
+        description="Shown to a client whose check-in answers need emergency services, e.g. 999 or 112.",
+    )
+    urgent_care_number = StringField(
+        "Urgent care number",
+        validators=[Optional(), Length(max=20), _phone_number],
+        description="For answers that need care today (a possible clot, an infection), e.g. 111.",
     )
 
     def validate_quiet_until(self, field):

@@ -112,6 +112,17 @@ KINDS: dict[str, Kind] = {
             placeholders=_CLINIC | {"link"},
         ),
         Kind(
+            "check_in",
+            "Check-in after a visit",
+            "check_in",
+            "How are you feeling after your visit to {clinic}?",
+            "Hello {name},\n\nHow are the treated muscles feeling? Four short questions, about a minute "
+            "on your phone, and your answers go straight to your therapist:\n\n{link}\n\n"
+            "The link is private to you and works for 7 days. If you feel unwell now, call us on "
+            "{clinic_phone}; in an emergency, call the emergency services.",
+            placeholders=_CLINIC | {"link"},
+        ),
+        Kind(
             "recall",
             "Recall",
             "recall",

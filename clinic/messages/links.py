@@ -25,3 +25,10 @@ def aftercare_link(message: Message) -> str:
 
     _, token = links.create_link(db.session.get(Visit, message.visit_id))
     return public_url("aftercare_public.sheet", token=token)
+
+
+@link_maker("check_in")
+def check_in_link(message: Message) -> str:
+    from ..checkin import links
+
+    return public_url("checkin_public.form", token=links.issue(db.session.get(Visit, message.visit_id)))

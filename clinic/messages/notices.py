@@ -7,6 +7,7 @@ together, or neither does) with a dedupe key, so a double-submitted form cannot 
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Appointment, Client, Clinic, Message, User, Visit
+from ..rules.checkin import send_time as check_in_send_time
 from .outbox import queue
 from .reminders import needs_questionnaire
 from .settings import message_settings
@@ -67,14 +68,30 @@ def appointment_cancelled(appointment: Appointment, by: User | None) -> list[Mes
 
 
 def visit_signed(visit: Visit, by: User) -> list[Message]:
-    return queue(
+    """The aftercare sheet now, and the check-in a day or two later (when the clinic sends them)."""
+    clinic = _clinic(visit.clinic_id)
+    messages = queue(
         "aftercare",
-        _clinic(visit.clinic_id),
+        clinic,
         client=visit.client,
         visit=visit,
         dedupe_key=f"aftercare:{visit.id}",
         requested_by=by,
     )
+    settings = message_settings(clinic)
+    if settings.check_in_delay is not None:
+        messages += queue(
+            "check_in",
+            clinic,
+            client=visit.client,
+            visit=visit,
+            dedupe_key=f"check_in:{visit.id}",
+            send_after=check_in_send_time(
+                visit.signed_at, settings.check_in_delay, settings.quiet, clinic.tz
+            ),
+            requested_by=by,
+        )
+    return messages
 
 
 def intake_link_requested(client: Client, by: User) -> list[Message]:

@@ -132,6 +132,9 @@ def settings():
             "aftercare": current.aftercare,
             "intake_on_booking": current.intake_on_booking,
             "sms_calling_code": current.sms_calling_code,
+            "check_in_hours": str(current.check_in_hours),
+            "emergency_number": current.emergency_number,
+            "urgent_care_number": current.urgent_care_number,
         }
     )
     if form.validate_on_submit():
@@ -144,6 +147,9 @@ def settings():
             aftercare=form.aftercare.data,
             intake_on_booking=form.intake_on_booking.data,
             sms_calling_code=(form.sms_calling_code.data or "").strip(),
+            check_in_hours=int(form.check_in_hours.data),
+            emergency_number=(form.emergency_number.data or "").strip(),
+            urgent_care_number=(form.urgent_care_number.data or "").strip(),
         )
         audit.record("settings.messages", object_type="clinic", object_id=clinic.id)
         db.session.commit()

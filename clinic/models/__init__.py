@@ -2,6 +2,7 @@
 
 from .aftercare import AftercareWording
 from .audit import AuditEvent
+from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .encryption import EncryptionKeyCheck, RekeyLease
@@ -19,6 +20,7 @@ __all__ = [
     "Appointment",
     "AuditEvent",
     "CalendarFeed",
+    "CheckIn",
     "Client",
     "Clinic",
     "EncryptionKeyCheck",

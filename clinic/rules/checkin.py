@@ -115,3 +115,30 @@ def send_time(signed_at: datetime, delay: timedelta, quiet: QuietHours, tz: Zone
     if not EARLIEST <= delay <= LATEST:
         raise ValueError(f"check-in delay: expected 24 to 48 hours, got {delay}")
     return after_quiet_hours(signed_at + delay, quiet, tz)
+
+
+# What the client reads at once, by level (CLINICAL.md section 6). {emergency}, {urgent} and
+# {clinic_phone} are the clinic's numbers, or words when a number is not set.
+ADVICE: dict[str, tuple[str, str]] = {
+    "emergency": (
+        "Call the emergency services now",
+        "Chest pain or sudden breathlessness needs help straight away: call {emergency} now. Do not wait "
+        "for the clinic to call you back.",
+    ),
+    "urgent": (
+        "Please get seen today",
+        "What you describe can be a blood clot or an infection, and needs a doctor today: call {urgent} "
+        "or go to an urgent care centre. If you become short of breath or have chest pain, call {emergency}.",
+    ),
+    "contact": (
+        "Please call the clinic",
+        "Your therapist needs to hear about this, and has your answers. Call us on {clinic_phone}. If it "
+        "gets worse quickly, or you feel unwell, seek medical advice.",
+    ),
+    "expected": (
+        "This sounds like normal soreness",
+        "Soreness after trigger-point work is normal and usually eases within 24 to 72 hours. Drink "
+        "normally, use a cold compress wrapped in a cloth for 15 to 20 minutes at a time, and rest the "
+        "treated muscles from hard use for a day or two.",
+    ),
+}

@@ -73,4 +73,5 @@ def register_template_helpers(app: Flask) -> None:
         plan_region_choices=lambda: PLAN_REGION_CHOICES,
         alert_panels=lambda client: panels_for("alerts", client=client),
         visit_actions=lambda visit: panels_for("visit_actions", visit=visit),
+        visit_panels=lambda visit: panels_for("visit", visit=visit),
     )

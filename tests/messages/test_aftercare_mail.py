@@ -20,12 +20,15 @@ ADDRESS = "maya.okafor@example.test"
 LINK = re.compile(r"http://localhost/a/[A-Za-z0-9_-]+")
 
 
-def sign_a_note(app, clinic_id, therapist, clock, aftercare="link"):
+def sign_a_note(app, clinic_id, therapist, clock, aftercare="link", **message_settings):
     clock.set(TODAY)
     with app.app_context():
         clinic = db.session.get(Clinic, clinic_id)
         clinic.phone = "023 9200 0140"
-        clinic.settings = {**(clinic.settings or {}), "messages": {"aftercare": aftercare}}
+        clinic.settings = {
+            **(clinic.settings or {}),
+            "messages": {"aftercare": aftercare, **message_settings},
+        }
         db.session.commit()
     client_id = make_client(app, clinic_id, therapist)
     with app.app_context():
@@ -69,7 +72,8 @@ def test_the_clinic_may_send_the_pdf_attached_instead(mail_app, smtp, clinic_id,
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf.get_content())).pages)
     assert "Harbour Test Clinic" in text and "023 9200 0140" in text
     with app.app_context():
-        assert db.session.scalars(select(Message.visit_id)).all() == [visit_id]
+        rows = db.session.execute(select(Message.kind, Message.visit_id).order_by(Message.id)).all()
+        assert rows == [("aftercare", visit_id), ("check_in", visit_id)]  # the check-in waits its hours
 
 
 def test_signing_twice_in_a_race_sends_one_sheet(mail_app, smtp, clinic_id, therapist, clock):

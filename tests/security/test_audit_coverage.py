@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
+
+from clinic.extensions import db
 
 from .conftest import log_in
 from .helpers import form_for
@@ -77,6 +80,20 @@ def _submitted_link(c) -> tuple[int, int]:
     assert response.status_code == 302
     link_id = audit_rows_after(c.app, 0)[-1]["object_id"]
     return a.client2, link_id
+
+
+def _check_in_answer(c):
+    """The signed visit's check-in, unanswered again, through a new link (as a re-sent message makes)."""
+    from clinic.checkin import links
+    from clinic.models import CheckIn, Visit
+
+    with c.app.app_context():
+        check_in = db.session.scalars(select(CheckIn).where(CheckIn.id == A(c).check_in)).one()
+        check_in.answered_at, check_in.answers, check_in.level = None, None, None
+        token = links.issue(db.session.get(Visit, check_in.visit_id))
+        db.session.commit()
+    answers = {f"flag-{code}": "no" for code in ("chest", "calf", "infection", "nerves")}
+    return "POST", f"/c/{token}", {**answers, "soreness": "3"}, None
 
 
 def _reject(c):
@@ -274,6 +291,19 @@ AUDITED: dict[tuple[str, str], Case] = {
     ),
     ("GET", "aftercare_public.sheet"): Case(
         "anonymous", get(lambda c: f"/a/{A(c).aftercare_token}"), ("aftercare.client_view",), client=CLIENT
+    ),
+    ("GET", "checkin_public.form"): Case(
+        "anonymous", get(lambda c: f"/c/{A(c).check_in_token}"), ("checkin.open",), client=CLIENT
+    ),
+    ("POST", "checkin_public.answer"): Case(
+        "anonymous", _check_in_answer, ("checkin.answer",), (303,), CLIENT
+    ),
+    ("POST", "checkin.handled"): Case(
+        "therapist",
+        lambda c: ("POST", f"/check-ins/{A(c).check_in}/handled", {}, None),
+        ("checkin.handled",),
+        (302,),
+        CLIENT,
     ),
     ("GET", "aftercare_public.sheet_pdf"): Case(
         "anonymous",

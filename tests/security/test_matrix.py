@@ -74,6 +74,8 @@ FRONTDESK_ALLOWED = {
     "messages.send_recall": "sending the recall note (the desk works the recall list)",
     "aftercare_public.sheet": "public, token-guarded aftercare sheet: only what the printed sheet shows",
     "aftercare_public.sheet_pdf": "public, token-guarded client aftercare PDF: the printed sheet itself",
+    "checkin_public.form": "public, token-guarded check-in: the client's own visit date and treated regions",
+    "checkin_public.answer": "public, token-guarded check-in answers, taken once",
 }
 
 

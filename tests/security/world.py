@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from clinic.clock import clinic_today
 from clinic.extensions import db
@@ -76,6 +76,8 @@ class Side:
     link_pending: int = 0
     link_token: str = ""
     aftercare_token: str = ""
+    check_in: int = 0
+    check_in_token: str = ""
     message: int = 0
     mailbox_item: int = 0
     unsubscribe_token: str = ""
@@ -102,6 +104,22 @@ class World:
         return f"<World clinics {self.a.clinic} and {self.b.clinic}>"
 
 
+def _answered_check_in(visit) -> tuple[str, int]:
+    """The check-in link of the signed visit, as its message carries it, answered with a bruise that
+    needs a call (so it shows on the therapist's home page)."""
+    from clinic.checkin import answers, links
+    from clinic.models import CheckIn
+    from clinic.rules.checkin import RED_FLAGS, Answers
+
+    token = links.issue(visit)
+    check_in = db.session.scalars(select(CheckIn).where(CheckIn.visit_id == visit.id)).one()
+    regions = answers.treated_regions(visit.id)
+    given = Answers({code: False for code in RED_FLAGS}, soreness=4, bruising="large")
+    answers.land(check_in, given, answers.assess(given, regions))
+    db.session.flush()
+    return token, check_in.id
+
+
 # --- URL parameters by name -------------------------------------------------------------------------
 
 # parameter name -> the object of a clinic it names. Add new parameters here (and seed the object).
@@ -119,6 +137,7 @@ SEED_PARAMS = {
     "message_id": lambda s: s.message,
     "item_id": lambda s: s.mailbox_item,
     "kind": lambda s: "recall",  # the kinds of message are the same in every clinic
+    "check_in_id": lambda s: s.check_in,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -128,6 +147,8 @@ SEED_PARAMS_BY_ENDPOINT = {
     ("messages_public.unsubscribe", "token"): lambda s: s.unsubscribe_token,
     ("auth.reset_password", "token"): lambda s: "an-expired-or-unknown-reset-token",
     ("aftercare_public.sheet_pdf", "token"): lambda s: s.aftercare_token,
+    ("checkin_public.form", "token"): lambda s: s.check_in_token,
+    ("checkin_public.answer", "token"): lambda s: s.check_in_token,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).
 CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind"}
@@ -360,6 +381,7 @@ def _seed_side(app, name: str) -> Side:
     side.signed_visit, side.draft_visit = signed.id, draft.id
     # the client's link to the signed visit's aftercare sheet, as the e-mail after signing carries it
     _aftercare_link, side.aftercare_token = aftercare_links.create_link(signed)
+    side.check_in_token, side.check_in = _answered_check_in(signed)
     from clinic.visits import frequency
 
     frequency.choose(draft, 7, 4, t("visit.frequency_reason"))
