@@ -153,6 +153,27 @@ function setup(root) {
     }
   }
 
+  // The client's own side of a point, as clinic/rules/sides.py decides it (the root carries its
+  // midline and band): a paired region names it; in a midline region the tapped x does.
+  const midlineX = parseFloat(root.dataset.midlineX || "100");
+  const midlineBand = parseFloat(root.dataset.midlineBand || "4");
+  function sideOf(view, x, region) {
+    if (region.endsWith("_l")) return "left";
+    if (region.endsWith("_r")) return "right";
+    if (!Number.isFinite(x) || !view) return null;  // added from the list: the therapist says
+    if (Math.abs(x - midlineX) <= midlineBand) return "midline";
+    const viewersLeft = x < midlineX;
+    return view === "front" ? (viewersLeft ? "right" : "left") : (viewersLeft ? "left" : "right");
+  }
+
+  function setSide(row) {
+    const side = field(row, "side");
+    const region = field(row, "region")?.value || "";
+    if (!side || !region) return;
+    const value = sideOf(field(row, "view")?.value || "", parseFloat(field(row, "x")?.value), region);
+    if (value) side.value = value;
+  }
+
   function nextIndex() {
     let max = -1;
     list.querySelectorAll("[name]").forEach((el) => {
@@ -171,11 +192,7 @@ function setup(root) {
       const input = field(row, key);
       if (input) input.value = value;
     }
-    // The side follows the tapped region (client's own left/right); unpaired regions are midline.
-    const side = field(row, "side");
-    if (side && values.region) {
-      side.value = values.region.endsWith("_l") ? "left" : values.region.endsWith("_r") ? "right" : "midline";
-    }
+    setSide(row);
     body.append(row);
     draw();
     const first = row.querySelector("[data-bodymap-focus]") ||
@@ -231,6 +248,7 @@ function setup(root) {
   list.addEventListener("change", (event) => {
     const row = event.target.closest(ROW);
     if (!row) return;
+    if (event.target === field(row, "region")) setSide(row);
     draw();
     if (row.contains(document.activeElement)) highlight(row);
   });
