@@ -158,3 +158,55 @@ def test_the_muscle_list_starts_with_the_tapped_region_and_the_technique_follows
         row.locator("select[name$='-muscle'] optgroup").first.get_attribute("label")
         == "In the shoulder, right"
     )
+
+
+HIDDEN_BY_BARS = """(id) => {
+  const field = document.getElementById(id).getBoundingClientRect();
+  const bar = document.querySelector('.sticky-actions').getBoundingClientRect();
+  const map = document.querySelector('.bodymap-figures').getBoundingClientRect();
+  const row = document.getElementById(id).closest('tr');
+  const under = row && map.right > row.getBoundingClientRect().left ? map.bottom : 0;
+  return {top: field.top, bottom: field.bottom, floor: under, bar: bar.top, height: innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("orientation", sorted(TABLET))
+def test_a_refused_signing_lists_every_problem_first_and_keeps_the_text(
+    live_app, base_url, demo, context_factory, orientation
+):
+    page = open_note(live_app, base_url, demo, context_factory, orientation)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_label("Session pain before (0-10)").fill("11")
+    page.get_by_label("Subjective").fill("Worse after gardening; typed on the tablet")
+    tap_region(page, "back", "calf_r")  # a new point without its muscle
+    page.get_by_role("button", name="Save and sign").click()
+    summary = page.locator("[data-note-problems]")
+    summary.wait_for()
+    assert dialogs == []  # no "Sign and lock?" for a note that cannot be signed
+    assert page.evaluate("document.activeElement.id") == "note-problems"
+    links = summary.locator("a")
+    texts = links.all_inner_texts()
+    assert any("Session pain before" in t for t in texts)
+    assert any(t.startswith("Point 3, Muscle") for t in texts), texts
+    assert page.get_by_label("Subjective").input_value() == "Worse after gardening; typed on the tablet"
+    ARTIFACTS.joinpath("screenshots").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / f"note-problems-{orientation}.png"))
+
+    # each link lands on its field, clear of the save bar (and of a map stuck above the list)
+    for n in range(links.count()):
+        link = links.nth(n)
+        target = link.get_attribute("href")[1:]
+        link.click()
+        page.wait_for_function("(id) => location.hash === '#' + id", arg=target)
+        seen = page.evaluate(HIDDEN_BY_BARS, target)
+        assert seen["top"] >= seen["floor"] and seen["bottom"] <= seen["bar"], (target, seen)
+        page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "screenshots" / f"note-problem-link-{orientation}.png"))
+
+    # leaving before the text is stored asks first
+    page.get_by_role("link", name="Clients", exact=True).click()
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert "/edit" in page.url
+    assert not page.bodymap_errors
