@@ -369,3 +369,22 @@ def test_render_svg_formats_the_outline_and_regions_once(monkeypatch):
 
     monkeypatch.setattr(bm, "path_data", refuse)
     assert bm.render_svg("back", [bm.Point("back", 80, 120, 1)], highlight_regions=["calf_l"]) == before
+
+
+@pytest.mark.parametrize(("view", "code"), VIEW_CODES)
+def test_the_side_of_a_tap_matches_the_half_of_the_drawing_it_lands_in(view, code):
+    """Every region, tapped at its centre and across its width: the side follows the tap (issue 15)."""
+    from clinic.rules.sides import MIDLINE_BAND, side_of_tap
+
+    cx, cy = bm.region_centroid(view, code)
+    taps = [(cx, cy)] + [(x, cy) for x in range(0, 201, 2) if bm.region_at(view, x, cy) == code]
+    for x, y in taps:
+        assert bm.region_at(view, x, y) == code
+        side = side_of_tap(view, x, code)
+        if abs(x - 100) <= MIDLINE_BAND and not code.endswith(("_l", "_r")):
+            assert side == "midline", (x, y)
+        elif x == 100:  # on the edge shared by a left and a right region: the region drawn first
+            assert side == ("left" if code.endswith("_l") else "right")
+        else:
+            clients_left = x > 100 if view == "front" else x < 100
+            assert side == ("left" if clients_left else "right"), (x, y)

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from ..rules.muscles import MUSCLES, referral_for
+from ..rules.muscles import MUSCLES, referral_for, regions_for
 from ..rules.vocabulary import REGION_GROUP_LABELS, REGIONS, TECHNIQUES
 from ..widgets import FixedChoicesSelect
 
@@ -31,9 +31,17 @@ REGION_CHOICES = _choices(REGIONS, "Choose a region")
 PLAN_REGION_CHOICES = REGION_CHOICES + [
     SelectChoice(code, label) for code, label in REGION_GROUP_LABELS.items()
 ]
-# Each muscle option names its usual referral zone, which the body map highlights while it is chosen.
+# Each muscle option names its usual referral zone, which the body map highlights while it is chosen,
+# and the regions it lies in, so the list of a tapped point starts with that region's muscles.
 MUSCLE_CHOICES = [SelectChoice("", "Choose a muscle")] + [
-    SelectChoice(code, muscle.name, render_kw={"data-referral": " ".join(referral_for(code, "both"))})
+    SelectChoice(
+        code,
+        muscle.name,
+        render_kw={
+            "data-referral": " ".join(referral_for(code, "both")),
+            "data-lies": " ".join(regions_for(code, "both")),
+        },
+    )
     for code, muscle in sorted(MUSCLES.items(), key=lambda item: item[1].name)
 ]
 SIDE_CHOICES = [

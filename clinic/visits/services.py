@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
-from ..rules.vocabulary import REGION_GROUPS
+from ..rules.vocabulary import REGION_GROUPS, REGIONS, TECHNIQUES
 from . import frequency as visit_frequency
 from .signing import POINT_FIELDS as SIGNED_POINT_FIELDS
 from .signing import content_hash
@@ -89,6 +89,8 @@ def performed_items(plan_items: list[dict], points: list[dict]) -> list[dict]:
     ]
     seen = {(i["technique"], i["region"]) for i in items}
     for point in points:
+        if not _screenable(point):
+            continue
         technique, region = point["technique"], point["region"]
         if technique == "leg_massager":
             region = leg_group_for(region) or region
@@ -104,6 +106,11 @@ def performed_items(plan_items: list[dict], points: list[dict]) -> list[dict]:
                 }
             )
     return items
+
+
+def _screenable(point: dict) -> bool:
+    """A point names a known technique and region (a point still being typed may not yet)."""
+    return point.get("technique") in TECHNIQUES and point.get("region") in REGIONS
 
 
 def screen_plan(visit: Visit, plan_items: list[dict], points: list[dict]) -> ScreenedPlan:
@@ -169,6 +176,8 @@ def check_decisions(screened: ScreenedPlan, points: list[dict], signing: bool) -
                     )
                 )
     for index, point in enumerate(points):
+        if not _screenable(point):
+            continue
         technique, region = point["technique"], point["region"]
         key = (technique, leg_group_for(region) if technique == "leg_massager" else region)
         outcome = verdicts.get(key)
@@ -192,6 +201,8 @@ def check_decisions(screened: ScreenedPlan, points: list[dict], signing: bool) -
 def _point_path(item: dict, points: list[dict]) -> str:
     """The form path of the first point that performs this technique at this region."""
     for index, point in enumerate(points):
+        if not _screenable(point):
+            continue
         region = point["region"]
         if point["technique"] == "leg_massager":
             region = leg_group_for(region) or region
@@ -268,12 +279,38 @@ def ensure_editable(visit: Visit, user: User) -> None:
         raise NotAuthor()
 
 
+def _planned(data: dict) -> list[dict]:
+    return [item for item in data.get("plan_items", []) if item.get("technique") and item.get("region")]
+
+
+def note_problems(visit: Visit, data: dict, signing: bool) -> list[tuple[str, str]]:
+    """Every problem of the note as typed, found in one go and written nowhere.
+
+    The form's own checks may have failed too: what can be screened (plan items and points with a
+    known technique and region) is screened anyway, so a contraindicated point is reported in the
+    same round as a pain of 12, not after it is fixed. Signing also needs the session pain before.
+    """
+    plan_items = [
+        item
+        for item in _planned(data)
+        if item["technique"] in TECHNIQUES and (item["region"] in REGIONS or item["region"] in REGION_GROUPS)
+    ]
+    points = data.get("points", [])
+    try:
+        problems = check_decisions(screen_plan(visit, plan_items, points), points, signing)
+    except NoteProblems as error:
+        problems = list(error.problems)
+    if signing and data.get("pain_before") is None:
+        problems.append(("pain_before", "Record the session pain before treatment."))
+    return problems
+
+
 def save_note(visit: Visit, user: User, data: dict, seen_version: int | None, signing: bool = False) -> None:
     """Apply the note form; screen the plan and the points together; refuse what is unsafe."""
     ensure_editable(visit, user)
     if seen_version is not None and seen_version != visit.version:
         raise EditConflict()
-    plan_items = [item for item in data.get("plan_items", []) if item.get("technique") and item.get("region")]
+    plan_items = _planned(data)
     points = data.get("points", [])
     screened = screen_plan(visit, plan_items, points)
     problems = check_decisions(screened, points, signing)

@@ -103,38 +103,70 @@ def edit(visit_id: int):
     if request.method == "GET":
         form.version.data = visit.version
         _fill_lists(form, visit)
-    elif form.validate_on_submit():
-        signing = "sign" in request.form
-        try:
-            seen = int(form.version.data) if form.version.data else None
-        except ValueError:
-            abort(400)
-        try:
-            services.save_note(visit, current_user, form.data, seen, signing=signing)
-            if signing:
-                services.sign(visit, current_user)
-        except services.EditConflict:
-            db.session.rollback()
-            return _render_edit(form, _visit_or_404(visit_id), conflict=True), 409
-        except services.NoteProblems as problems:
-            db.session.rollback()
-            _attach_problems(form, problems.problems)
-            return _render_edit(form, _visit_or_404(visit_id)), 400
-        _audit("visit.sign" if signing else "visit.update", visit)
-        if signing:
-            notices.visit_signed(visit, current_user)  # the aftercare sheet goes to the client
+        _audit("visit.edit_view", visit)
+        page = _render_edit(form, visit)
         db.session.commit()
+        return page
+    signing = "sign" in request.form
+    valid = form.validate_on_submit()
+    try:
+        seen = int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)
+    # Every problem in one round: the form's checks and the screening's, whichever fail.
+    problems = services.note_problems(visit, form.data, signing)
+    if not valid or problems:
+        saved = False
+        if valid and signing and not services.note_problems(visit, form.data, signing=False):
+            # Only signing is blocked (a reason, the pain before): keep the draft as typed.
+            try:
+                services.save_note(visit, current_user, form.data, seen)
+            except services.EditConflict:
+                db.session.rollback()
+                return _render_edit(form, _visit_or_404(visit_id), conflict=True), 409
+            _audit("visit.update", visit)
+            db.session.commit()
+            form.version.data = visit.version
+            saved = True
+        _attach_problems(form, problems)
+        return _render_edit(form, visit, draft_saved=saved), 400
+    try:
+        services.save_note(visit, current_user, form.data, seen, signing=signing)
         if signing:
-            flash("Note signed and locked.", "success")
-            return redirect(url_for("visits.detail", visit_id=visit.id))
-        flash("Draft saved.", "success")
-        return redirect(url_for("visits.edit", visit_id=visit.id))
-    else:
-        return _render_edit(form, visit), 400
-    _audit("visit.edit_view", visit)
-    page = _render_edit(form, visit)
+            services.sign(visit, current_user)
+    except services.EditConflict:
+        db.session.rollback()
+        return _render_edit(form, _visit_or_404(visit_id), conflict=True), 409
+    except services.NoteProblems as late:  # the checks above found none; kept as a safety net
+        db.session.rollback()
+        _attach_problems(form, late.problems)
+        return _render_edit(form, _visit_or_404(visit_id)), 400
+    _audit("visit.sign" if signing else "visit.update", visit)
+    if signing:
+        notices.visit_signed(visit, current_user)  # the aftercare sheet goes to the client
     db.session.commit()
-    return page
+    if signing:
+        flash("Note signed and locked.", "success")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    flash("Draft saved.", "success")
+    return redirect(url_for("visits.edit", visit_id=visit.id))
+
+
+@bp.post("/visits/<int:visit_id>/check")
+@clinical_roles_required
+def check(visit_id: int):
+    """Whether the note as typed can be signed, asked before "Sign and lock?" (writes nothing).
+
+    Only a count leaves: the problems themselves are shown by the signing request that follows."""
+    visit = _visit_or_404(visit_id)
+    if visit.is_signed or visit.therapist_id != current_user.id:
+        abort(403)
+    form = NoteForm()
+    valid = form.validate_on_submit()  # CSRFProtect has already refused a request without a token
+    problems = services.note_problems(visit, form.data, signing=True)
+    count = len(problems) + sum(len(e) for e in _field_errors(form))
+    db.session.rollback()
+    return {"ok": valid and not problems, "problems": count}
 
 
 def _fill_lists(form: NoteForm, visit: Visit) -> None:
@@ -149,13 +181,39 @@ def _fill_lists(form: NoteForm, visit: Visit) -> None:
 
 
 def _attach_problems(form: NoteForm, problems: list[tuple[str, str]]) -> None:
-    """Put each problem next to its field ("points-2-technique"); the rest at the top of the form."""
+    """Put each problem next to its field ("points-2-technique"); the rest at the top of the form.
+
+    A field the form's own checks already refused keeps that message (one thing to fix at a time)."""
     for path, message in problems:
         field = _field_at(form, path.split("-"))
         if field is not None and isinstance(field.errors, list) and not hasattr(field, "entries"):
-            field.errors.append(message)
+            if not field.errors:
+                field.errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+def _field_errors(form: NoteForm) -> list[list[str]]:
+    return [errors for _, _, errors in error_links(form)]
+
+
+def error_links(form: NoteForm) -> list[tuple[str, str, list[str]]]:
+    """(field id, what to call it, messages) for every field with a problem, in page order."""
+    links = []
+    for field in form:
+        if field.name == "csrf_token":
+            continue
+        if hasattr(field, "entries"):
+            noun = "Plan item" if field.name == "plan_items" else "Point"
+            for number, entry in enumerate(field.entries, start=1):
+                links += [
+                    (sub.id, f"{noun} {number}, {sub.label.text}", list(sub.errors))
+                    for sub in entry.form
+                    if sub.errors and isinstance(sub.errors, list)
+                ]
+        elif field.errors and isinstance(field.errors, list):
+            links.append((field.id, field.label.text, list(field.errors)))
+    return links
 
 
 def _field_at(form: NoteForm, parts: list[str]):
@@ -170,13 +228,15 @@ def _field_at(form: NoteForm, parts: list[str]):
         return None
 
 
-def _render_edit(form: NoteForm, visit: Visit, conflict: bool = False):
+def _render_edit(form: NoteForm, visit: Visit, conflict: bool = False, draft_saved: bool = False):
     previous = services.previous_visit(visit)
     return render_template(
         "visits/edit.html",
         form=form,
         visit=visit,
         conflict=conflict,
+        draft_saved=draft_saved,
+        error_links=error_links(form) if request.method == "POST" else [],
         previous=previous,
         frequency_form=_frequency_form(visit),
     )

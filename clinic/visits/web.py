@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from .. import bodymap
 from ..panels import panels_for
+from ..rules.sides import MIDLINE_BAND, MIDLINE_X
 from .forms import PLAN_REGION_CHOICES, TECHNIQUE_CHOICES, PointForm
 
 
@@ -69,6 +70,7 @@ def register_template_helpers(app: Flask) -> None:
         bodymap_svg=bodymap_svg,
         form_points=form_points,
         blank_point_row=blank_point_row,
+        bodymap_midline={"x": MIDLINE_X, "band": MIDLINE_BAND},
         technique_choices=lambda: TECHNIQUE_CHOICES,
         plan_region_choices=lambda: PLAN_REGION_CHOICES,
         alert_panels=lambda client: panels_for("alerts", client=client),

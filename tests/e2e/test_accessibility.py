@@ -76,3 +76,67 @@ def test_pages_fit_without_sideways_scrolling(live_app, base_url, demo, context_
             too_wide.append(f"{name} is {overflow}px too wide at {width}x{height}")
         screenshot(page, f"{name}-{viewport}")
     assert not too_wide, "\n".join(too_wide)
+
+
+CLIPPED_TABLES = """() => [...document.querySelectorAll('.table-wrap, .points-wrap')]
+  .filter((box) => box.scrollWidth > box.clientWidth + 1)
+  .map((box) => `${box.querySelector('table')?.className} by ${box.scrollWidth - box.clientWidth}px`)"""
+TABLET_WIDTHS = {"portrait": (768, 1024), "landscape": (1024, 768)}
+ROLES = {
+    "therapist": "maya@demo.knotwork.test",
+    "frontdesk": "desk@demo.knotwork.test",
+    "owner": "owner@demo.knotwork.test",
+}
+
+
+def role_pages(live_app, role):
+    """The pages a role works in: its navigation, and the records it opens from there."""
+    from sqlalchemy import select
+
+    from clinic.extensions import db
+    from clinic.models import Client, User, Visit
+
+    with live_app.app_context():
+        signed = db.session.scalars(
+            select(Visit).where(Visit.signed_at.is_not(None)).order_by(Visit.id)
+        ).first()
+        maya = db.session.scalar(select(User.id).where(User.email == ROLES["therapist"]))
+        draft = db.session.scalar(
+            select(Visit.id).where(Visit.signed_at.is_(None), Visit.therapist_id == maya)
+        )
+        client = signed.client_id
+        newest = db.session.scalar(select(Client.id).order_by(Client.id.desc()))
+    pages = [f"/clients/{client}", "/calendar?view=week"]
+    if role in ("therapist", "owner"):
+        pages += [f"/visits/{signed.id}", f"/clients/{newest}/health/edit", f"/clients/{client}/visits/new"]
+    if role == "therapist" and draft:
+        pages.append(f"/visits/{draft}/edit")
+    return pages
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("orientation", sorted(TABLET_WIDTHS))
+def test_every_main_page_fits_a_tablet_as_each_role(
+    live_app, base_url, demo, context_factory, orientation, role
+):
+    """Issue 15: at 768 and 1024 px no page scrolls sideways, whoever is logged in."""
+    width, height = TABLET_WIDTHS[orientation]
+    page = context_factory(viewport=(width, height)).new_page()
+    login(page, base_url, ROLES[role], demo)
+    nav = page.locator("nav.mainnav a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    paths = list(dict.fromkeys(nav + role_pages(live_app, role)))
+    assert len(paths) >= 5
+    too_wide = []
+    for path in paths:
+        page.goto(base_url + path)
+        assert page.url.startswith(base_url + path.split("?")[0]), path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            too_wide.append(f"{path} is {overflow}px too wide at {width}x{height}")
+        # nor does a table hide columns in a box that scrolls (the signed note's dose and pain)
+        clipped = page.evaluate(CLIPPED_TABLES)
+        if clipped:
+            too_wide.append(f"{path} at {width}x{height} hides table columns: {clipped}")
+        name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+        screenshot(page, f"tablet-{role}-{orientation}-{name}")
+    assert not too_wide, "\n".join(too_wide)

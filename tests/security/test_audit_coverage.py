@@ -410,6 +410,7 @@ MULTI_ROW = {
 }
 
 NOT_AUDITED = {
+    "visits.check": "whether the typed note can be signed: a count of problems, no clinical data, no writes",
     "messages.outbox": "who was sent which kind of message, when: no clinical data (messages.view audited)",
     "messages.retry": "sends a message again (message.retry audited); no clinical data",
     "messages.mailbox": "local trials' kept mail: no clinical data in any message (mailbox.view audited)",

@@ -153,6 +153,66 @@ function setup(root) {
     }
   }
 
+  // The client's own side of a point, as clinic/rules/sides.py decides it (the root carries its
+  // midline and band): a paired region names it; in a midline region the tapped x does.
+  const midlineX = parseFloat(root.dataset.midlineX || "100");
+  const midlineBand = parseFloat(root.dataset.midlineBand || "4");
+  function sideOf(view, x, region) {
+    if (region.endsWith("_l")) return "left";
+    if (region.endsWith("_r")) return "right";
+    if (!Number.isFinite(x) || !view) return null;  // added from the list: the therapist says
+    if (Math.abs(x - midlineX) <= midlineBand) return "midline";
+    const viewersLeft = x < midlineX;
+    return view === "front" ? (viewersLeft ? "right" : "left") : (viewersLeft ? "left" : "right");
+  }
+
+  function setSide(row) {
+    const side = field(row, "side");
+    const region = field(row, "region")?.value || "";
+    if (!side || !region) return;
+    const value = sideOf(field(row, "view")?.value || "", parseFloat(field(row, "x")?.value), region);
+    if (value) side.value = value;
+  }
+
+  // The muscle list of a point starts with the muscles that lie in its region (the catalogue's
+  // muscles_for_region, carried on each option as data-lies), then every other muscle.
+  function orderMuscles(row) {
+    const select = field(row, "muscle");
+    if (!select) return;
+    if (!select.bodymapOptions) select.bodymapOptions = [...select.querySelectorAll("option")];
+    const region = field(row, "region")?.value || "";
+    const options = select.bodymapOptions;
+    const here = region
+      ? options.filter((o) => o.value && (o.dataset.lies || "").split(/\s+/).includes(region))
+      : [];
+    const chosen = select.value;
+    if (!here.length) {
+      select.replaceChildren(...options);
+    } else {
+      const group = (label, items) => {
+        const el = document.createElement("optgroup");
+        el.label = label;
+        el.append(...items);
+        return el;
+      };
+      select.replaceChildren(
+        ...options.filter((o) => !o.value),
+        group(`In the ${regionLabel(row, region).toLowerCase()}`, here),
+        group("Other muscles", options.filter((o) => o.value && !here.includes(o))),
+      );
+    }
+    select.value = chosen;
+  }
+
+  // A new point's technique is the one used last: chosen last in this note, else the last point's
+  // in the list, else the last point's of the previous visit (the root's data-last-technique).
+  let chosenTechnique = "";
+  function lastTechnique() {
+    if (chosenTechnique) return chosenTechnique;
+    const used = rows().map((row) => field(row, "technique")?.value).filter(Boolean);
+    return used.length ? used[used.length - 1] : root.dataset.lastTechnique || "";
+  }
+
   function nextIndex() {
     let max = -1;
     list.querySelectorAll("[name]").forEach((el) => {
@@ -171,20 +231,58 @@ function setup(root) {
       const input = field(row, key);
       if (input) input.value = value;
     }
-    // The side follows the tapped region (client's own left/right); unpaired regions are midline.
-    const side = field(row, "side");
-    if (side && values.region) {
-      side.value = values.region.endsWith("_l") ? "left" : values.region.endsWith("_r") ? "right" : "midline";
-    }
+    setSide(row);
+    orderMuscles(row);
+    const technique = field(row, "technique");
+    if (technique && !technique.value && lastTechnique()) technique.value = lastTechnique();
     body.append(row);
     draw();
     const first = row.querySelector("[data-bodymap-focus]") ||
       [...row.querySelectorAll(FIELD_SELECTOR)].find((el) => !el.disabled && el.getClientRects().length);
-    if (first) first.focus();
+    // Focusing would scroll the new row to wherever the browser likes, and the map with it.
+    if (first) first.focus({ preventScroll: true });
+    reveal(row);
     const number = rows().indexOf(row) + 1;
     announce(values.region
       ? `Point ${number} added: ${regionLabel(row, values.region)}`
       : `Point ${number} added. Choose its region in the list.`);
+  }
+
+  // Bring a new row into view without taking the map away: beside the map (landscape) the row may
+  // use the whole height; under a map stuck to the top (portrait) it goes just below the map. The
+  // sticky save bar at the bottom is kept clear. A row taller than the room shows its top.
+  function reveal(row) {
+    const figures = root.querySelector(".bodymap-figures");
+    const box = row.getBoundingClientRect();
+    const map = figures ? figures.getBoundingClientRect() : null;
+    const beside = !map || map.right <= box.left || map.left >= box.right;
+    // Under the map, the row ends up below where the map sticks, not where it is now.
+    const sticky = !beside && getComputedStyle(figures).position === "sticky";
+    const under = sticky ? (parseFloat(getComputedStyle(figures).top) || 0) + map.height : map?.bottom;
+    const top = (beside ? 0 : under) + 8;
+    const bar = root.closest("form")?.querySelector(".sticky-actions");
+    const bottom = (bar ? bar.getBoundingClientRect().top : window.innerHeight) - 8;
+    let by = 0;
+    if (box.top < top) by = box.top - top;
+    else if (box.bottom > bottom) by = Math.min(box.bottom - bottom, box.top - top);
+    if (by) window.scrollBy({ top: by, left: 0, behavior: "instant" });
+  }
+
+  // A tap off the body adds nothing: say so where the eyes are (on the map), not only to a reader.
+  let missTimer = 0;
+  function missed(svg) {
+    let note = root.querySelector("[data-bodymap-miss]");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "bodymap-miss";
+      note.dataset.bodymapMiss = "";
+      (root.querySelector(".bodymap-figures") || svg.parentElement).append(note);
+    }
+    note.textContent = "No point added: that tap was outside the body. Tap inside the outline.";
+    note.hidden = false;
+    window.clearTimeout(missTimer);
+    missTimer = window.setTimeout(() => { note.hidden = true; }, 4000);
+    announce(note.textContent);
   }
 
   function toViewBox(svg, event) {
@@ -208,9 +306,11 @@ function setup(root) {
       region = hit?.dataset.region;
     }
     if (!region) {
-      announce("Tap on the body to add a point.");
+      missed(svg);
       return;
     }
+    const note = root.querySelector("[data-bodymap-miss]");
+    if (note) note.hidden = true;
     addRow({ view: svg.dataset.view, x, y, region });
   }));
 
@@ -231,6 +331,11 @@ function setup(root) {
   list.addEventListener("change", (event) => {
     const row = event.target.closest(ROW);
     if (!row) return;
+    if (event.target === field(row, "region")) {
+      setSide(row);
+      orderMuscles(row);
+    }
+    if (event.target === field(row, "technique") && event.target.value) chosenTechnique = event.target.value;
     draw();
     if (row.contains(document.activeElement)) highlight(row);
   });
@@ -243,6 +348,7 @@ function setup(root) {
     event.preventDefault();
     addRow({});
   });
+  rows().forEach(orderMuscles);
   draw();
 }
 
