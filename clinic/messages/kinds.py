@@ -123,6 +123,16 @@ KINDS: dict[str, Kind] = {
             placeholders=_CLINIC | {"link"},
         ),
         Kind(
+            "booking_request",
+            "Online booking: confirm",
+            "booking",
+            "Confirm your booking at {clinic}",
+            "Hello {name},\n\nTo book the time you chose at {clinic}, open this link within 30 minutes and "
+            "press Confirm:\n\n{link}\n\nNothing is booked until you confirm. If you did not ask for this, "
+            "ignore this e-mail. Questions? Call us on {clinic_phone}.",
+            placeholders=_CLINIC | {"link"},
+        ),
+        Kind(
             "recall",
             "Recall",
             "recall",

@@ -32,3 +32,12 @@ def check_in_link(message: Message) -> str:
     from ..checkin import links
 
     return public_url("checkin_public.form", token=links.issue(db.session.get(Visit, message.visit_id)))
+
+
+@link_maker("booking_request")
+def booking_link(message: Message) -> str:
+    from ..booking import requests
+    from ..models import BookingRequest
+
+    request = db.session.get(BookingRequest, message.context["request_id"])
+    return public_url("booking_public.confirm", token=requests.issue_link(request))

@@ -44,6 +44,23 @@ def appointments_booked(appointments: list[Appointment], by: User | None) -> lis
     return written
 
 
+def booked_online(appointment: Appointment, new_client: bool) -> list[Message]:
+    """A client's own online booking: the confirmation, and for a new client the questionnaire at once,
+    issued in the therapist's name (the link needs a member of staff behind it)."""
+    written = appointments_booked([appointment], by=None)
+    clinic = _clinic(appointment.clinic_id)
+    if new_client and message_settings(clinic).intake_on_booking and needs_questionnaire(appointment.client):
+        written += queue(
+            "intake_link",
+            clinic,
+            client=appointment.client,
+            appointment=appointment,
+            dedupe_key=f"intake_link:{appointment.client_id}:{appointment.id}",
+            requested_by=appointment.therapist,
+        )
+    return written
+
+
 def appointment_moved(appointment: Appointment, by: User | None) -> list[Message]:
     return queue(
         "change",

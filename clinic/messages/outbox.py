@@ -48,22 +48,28 @@ def queue(
     send_after: datetime | None = None,
     requested_by: User | None = None,
     channels: tuple[str, ...] = ("email",),
+    address: str | None = None,
 ) -> list[Message]:
     """Write the rows of one message (a row per channel); returns the rows written now.
 
-    A row whose dedupe key exists already is not written again (and not returned).
+    A row whose dedupe key exists already is not written again (and not returned). `address` alone (no
+    client, no user) is for mail a person asked for before they are anyone's client: an online booking's
+    confirmation link, by e-mail only.
     """
     spec = KINDS[kind]
-    if (client is None) == (user is None):
+    if address is not None:
+        if client is not None or user is not None or channels != ("email",):
+            raise ValueError("a bare address takes e-mail only, and no client or user")
+    elif (client is None) == (user is None):
         raise ValueError("a message goes to a client or to a staff member")
     version = wording.current(clinic.id, kind).label
     written = []
     for channel in channels:
         if channel == "sms" and not spec.sms_body:
             continue
-        address, why_not = _address(kind, channel, clinic, client, user)
-        if address and client is not None and not consent.allowed(client.id, spec.topic, channel):
-            address, why_not = (
+        to, why_not = (address, "") if address is not None else _address(kind, channel, clinic, client, user)
+        if to and client is not None and not consent.allowed(client.id, spec.topic, channel):
+            to, why_not = (
                 None,
                 f"the client asked not to get {consent.TOPICS[spec.topic].lower()} by {channel}",
             )
@@ -80,13 +86,13 @@ def queue(
             user_id=user.id if user is not None else None,
             kind=kind,
             channel=channel,
-            to_address=address or "",
+            to_address=to or "",
             template_version=version,
             appointment_id=appointment.id if appointment is not None else None,
             visit_id=visit.id if visit is not None else None,
             context=context or {},
             dedupe_key=f"{dedupe_key}:{channel}" if dedupe_key else None,
-            status="queued" if address else "suppressed",
+            status="queued" if to else "suppressed",
             status_reason=why_not,
             send_after=send_after or utcnow(),
             requested_by_id=requested_by.id if requested_by is not None else None,

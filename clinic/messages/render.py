@@ -116,8 +116,10 @@ def render(message: Message) -> Rendered:
     if message.user_id:
         user = db.session.get(User, message.user_id)
         name = user.name.split()[0] if user.name else ""
-    else:
+    elif message.client_id:
         name = db.session.get(Client, message.client_id).called
+    else:  # a bare address (an online booking request): the name they typed
+        name = str(message.context.get("name") or "")
     appointments = _appointments(message)
     words = wording.by_label(clinic.id, message.kind, message.template_version)
     values = _values(message, clinic, name, appointments)
@@ -160,6 +162,8 @@ def _footer(message: Message, clinic: Clinic) -> tuple[str, str | None]:
     """The footer's words and the unsubscribe URL (none for staff mail)."""
     if message.user_id:
         return f"Sent by Knotwork for {clinic.name}.", None
+    if not message.client_id:
+        return f"Someone asked {clinic.name} for this with your address. If it was not you, ignore it.", None
     topic = KINDS[message.kind].topic
     url = public_url("messages_public.unsubscribe", token=unsubscribe_token(message))
     return f"You get this as a client of {clinic.name}. To stop {TOPICS[topic].lower()}: {url}", url

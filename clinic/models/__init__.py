@@ -2,6 +2,7 @@
 
 from .aftercare import AftercareWording
 from .audit import AuditEvent
+from .booking import BookingRequest
 from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
@@ -19,6 +20,7 @@ __all__ = [
     "AftercareWording",
     "Appointment",
     "AuditEvent",
+    "BookingRequest",
     "CalendarFeed",
     "CheckIn",
     "Client",

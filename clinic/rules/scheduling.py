@@ -164,6 +164,27 @@ def nearest_free_slots(
     return found
 
 
+def free_starts_on(
+    day: date,
+    duration: timedelta,
+    busy: Busy,
+    open_hours: OpenHours,
+    tz: ZoneInfo,
+    not_before: datetime | None = None,
+    step: timedelta = _QUARTER_HOUR,
+) -> list[datetime]:
+    """Every free start on one local day, in order (online booking's slot list): within the hours, clear
+    of `busy`, and not before `not_before` (now plus the clinic's minimum notice). UTC-aware."""
+    _check_positive(duration, "duration")
+    _check_positive(step, "step")
+    _check_tz(tz)
+    hours = _check_hours(open_hours)
+    if not_before is not None:
+        _check_aware(not_before, "not_before")
+    starts = _free_on_day(day, None, duration, hours, tz, step, _Schedule(busy))
+    return [s.astimezone(UTC) for s in starts if not_before is None or s >= not_before]
+
+
 def propose_series(
     first_local_dates: list[date],
     time_of_day: time,

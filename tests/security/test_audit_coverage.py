@@ -298,6 +298,12 @@ AUDITED: dict[tuple[str, str], Case] = {
     ("POST", "checkin_public.answer"): Case(
         "anonymous", _check_in_answer, ("checkin.answer",), (303,), CLIENT
     ),
+    ("POST", "booking_public.book"): Case(
+        "anonymous",
+        lambda c: ("POST", f"/book/confirm/{A(c).booking_token}", {}, None),
+        ("booking.confirm",),
+        (200,),
+    ),
     ("POST", "checkin.handled"): Case(
         "therapist",
         lambda c: ("POST", f"/check-ins/{A(c).check_in}/handled", {}, None),
@@ -410,6 +416,10 @@ MULTI_ROW = {
 }
 
 NOT_AUDITED = {
+    "booking_public.page": "a clinic's services and free times: no client data (booking.page counted per IP)",
+    "booking_public.ask": "a request books nothing (booking.request recorded per IP); not clinical",
+    "booking_public.confirm": "the requester's own summary: service, time, their name (booking.confirm_view)",
+    "booking.settings": "the clinic's online booking settings (changes audited)",
     "visits.check": "whether the typed note can be signed: a count of problems, no clinical data, no writes",
     "messages.outbox": "who was sent which kind of message, when: no clinical data (messages.view audited)",
     "messages.retry": "sends a message again (message.retry audited); no clinical data",

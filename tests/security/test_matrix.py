@@ -76,6 +76,11 @@ FRONTDESK_ALLOWED = {
     "aftercare_public.sheet_pdf": "public, token-guarded client aftercare PDF: the printed sheet itself",
     "checkin_public.form": "public, token-guarded check-in: the client's own visit date and treated regions",
     "checkin_public.answer": "public, token-guarded check-in answers, taken once",
+    "booking_public.page": "public booking page of a clinic that turned it on: services and free times",
+    "booking_public.ask": "public booking request: books nothing, the same answer for every address",
+    "booking_public.confirm": "public, token-guarded summary of the client's own request",
+    "booking_public.book": "public, token-guarded confirmation of the client's own request",
+    "booking.settings": "the owner's online booking settings",
 }
 
 

@@ -78,6 +78,7 @@ class Side:
     aftercare_token: str = ""
     check_in: int = 0
     check_in_token: str = ""
+    booking_token: str = ""
     message: int = 0
     mailbox_item: int = 0
     unsubscribe_token: str = ""
@@ -102,6 +103,18 @@ class World:
 
     def __repr__(self) -> str:  # short, for hypothesis' and pytest's reports
         return f"<World clinics {self.a.clinic} and {self.b.clinic}>"
+
+
+def _booking_request(clinic, service, therapist) -> str:
+    """An online booking request waiting for its confirmation, with the link its e-mail carries."""
+    from clinic.booking import requests
+    from clinic.rules.scheduling import local_instant
+
+    start = local_instant(
+        clinic_today(clinic) + timedelta(days=5), time(9), clinic.tz
+    )  # notice and window kept
+    details = {"first_name": "Online", "last_name": "Requester", "email": f"online-{clinic.id}@example.test"}
+    return requests.issue_link(requests.ask(clinic, service, therapist, start, details))
 
 
 def _answered_check_in(visit) -> tuple[str, int]:
@@ -149,6 +162,10 @@ SEED_PARAMS_BY_ENDPOINT = {
     ("aftercare_public.sheet_pdf", "token"): lambda s: s.aftercare_token,
     ("checkin_public.form", "token"): lambda s: s.check_in_token,
     ("checkin_public.answer", "token"): lambda s: s.check_in_token,
+    ("booking_public.confirm", "token"): lambda s: s.booking_token,
+    ("booking_public.book", "token"): lambda s: s.booking_token,
+    ("booking_public.page", "clinic_id"): lambda s: s.clinic,
+    ("booking_public.ask", "clinic_id"): lambda s: s.clinic,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).
 CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind"}
@@ -317,6 +334,10 @@ def _seed_side(app, name: str) -> Side:
     service2 = catalogue.create_service(clinic.id, "Treatment 30", 30)
     side.service, side.service2 = service.id, service2.id
     opening.save(clinic.id, None, {d: [(time(8), time(20))] for d in range(7)})
+    clinic.settings = {
+        **(clinic.settings or {}),
+        "online_booking": {"enabled": True, "service_ids": [service.id]},
+    }
 
     client = client_services.create_client(
         clinic.id,
@@ -382,6 +403,7 @@ def _seed_side(app, name: str) -> Side:
     # the client's link to the signed visit's aftercare sheet, as the e-mail after signing carries it
     _aftercare_link, side.aftercare_token = aftercare_links.create_link(signed)
     side.check_in_token, side.check_in = _answered_check_in(signed)
+    side.booking_token = _booking_request(clinic, service, therapist)
     from clinic.visits import frequency
 
     frequency.choose(draft, 7, 4, t("visit.frequency_reason"))

@@ -1,0 +1,89 @@
+"""The owner's online booking settings: on or off, which services, notice, how far ahead, who, a limit."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired, NumberRange
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import audit
+from ..access import roles_required
+from ..extensions import db
+from ..models import Clinic, Service
+from ..public_url import public_url
+from ..rules.online_booking import LIMITS, WHO
+from .policy import policy, save_policy
+
+bp = Blueprint("booking", __name__)
+
+
+def _number(label: str, name: str, description: str) -> IntegerField:
+    low, high = LIMITS[name]
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message="Give a whole number."),
+            NumberRange(low, high, message=f"From {low} to {high}."),
+        ],
+        description=description,
+    )
+
+
+class OnlineBookingForm(FlaskForm):
+    enabled = BooleanField("Clients may book online")
+    service_ids = SelectMultipleField(
+        "Services bookable online",
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    min_notice_hours = _number(
+        "Minimum notice, hours", "min_notice_hours", "e.g. 24: nothing sooner than a day away."
+    )
+    days_ahead = _number("How far ahead, days", "days_ahead", "e.g. 60.")
+    who = RadioField("Who may book online", choices=[SelectChoice(key, label) for key, label in WHO.items()])
+    max_upcoming = _number(
+        "Upcoming online bookings per client",
+        "max_upcoming",
+        "More than this, and the client is asked to call.",
+    )
+
+
+@bp.route("/settings/online-booking", methods=["GET", "POST"])
+@roles_required("owner")
+def settings():
+    clinic = db.session.get(Clinic, current_user.clinic_id)
+    current = policy(clinic)
+    services = list(
+        db.session.scalars(select(Service).where(Service.clinic_id == clinic.id, Service.active.is_(True)))
+    )
+    form = OnlineBookingForm(
+        data={
+            "enabled": current.enabled,
+            "service_ids": list(current.service_ids),
+            "min_notice_hours": int(current.min_notice.total_seconds() // 3600),
+            "days_ahead": current.days_ahead,
+            "who": current.who,
+            "max_upcoming": current.max_upcoming,
+        }
+    )
+    form.service_ids.choices = [SelectChoice(s.id, f"{s.name} ({s.duration_minutes} min)") for s in services]
+    if form.validate_on_submit():
+        save_policy(
+            clinic,
+            enabled=bool(form.enabled.data),
+            service_ids=sorted(form.service_ids.data),
+            min_notice_hours=form.min_notice_hours.data,
+            days_ahead=form.days_ahead.data,
+            who=form.who.data,
+            max_upcoming=form.max_upcoming.data,
+        )
+        audit.record("settings.online_booking", object_type="clinic", object_id=clinic.id)
+        db.session.commit()
+        flash("Online booking settings saved.", "success")
+        return redirect(url_for(".settings"))
+    link = public_url("booking_public.page", clinic_id=clinic.id)
+    status = 400 if form.errors else 200
+    return render_template("booking/settings.html", form=form, link=link, enabled=current.enabled), status
