@@ -74,7 +74,7 @@ def test_free_times_follow_the_hours_and_the_diary(clinic_open, therapist):
     assert times[0] == "09:00" and times[-1] == "12:00"  # 60 minutes fit before 13:00, not after 12:00
     assert "10:00" in times and not {"10:15", "10:45", "11:00", "11:45"} & set(times)  # clear of 11-12
     anyone = app.test_client().get(f"/book/{clinic_id}?service={service_id}&day={DAY}").get_data(as_text=True)
-    assert re.search(r'value="[^"]+">\s*11:00 <span class="hint">Olive Owner', anyone)  # the owner is free then
+    assert re.search(r'value="[^"]+">\s*11:00 <span class="hint">Olive Owner', anyone)  # owner free
     wednesday = app.test_client().get(f"/book/{clinic_id}?service={service_id}&day=2026-11-18")
     assert "No free times that day" in wednesday.get_data(as_text=True)  # today is inside the 24 h notice
 
