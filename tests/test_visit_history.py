@@ -61,6 +61,16 @@ def test_session_chart_marks_the_first_important_change():
     assert chart.series[0].points[0][1] > 0  # pain 8 is near the top, not off the chart
 
 
+def test_check_ins_sit_beside_the_visits_they_follow():
+    visits = [(date(2026, 1, 1), 8, 6), (date(2026, 1, 8), 7, 5)]
+    chart = session_chart(visits, [(date(2026, 1, 2), 5), (date(2026, 1, 10), 3)])
+    before, after, checked = chart.series
+    assert checked.label == "Soreness at check-in" and [p[3] for p in checked.points] == [5, 3]
+    xs = {p[2]: p[0] for s in chart.series for p in s.points}
+    assert xs[date(2026, 1, 1)] < xs[date(2026, 1, 2)] < xs[date(2026, 1, 8)] < xs[date(2026, 1, 10)]
+    assert len(session_chart(visits).series) == 2  # no check-ins, no empty line in the legend
+
+
 def test_region_chart_follows_each_region():
     chart = region_chart(
         [

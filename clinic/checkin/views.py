@@ -11,17 +11,11 @@ from ..access import CLINICAL_ROLES, roles_required
 from ..extensions import db
 from ..models import CheckIn, Client, Visit
 from ..panels import add_panel
-from ..rules.checkin import BRUISING, LEVELS, SLEEP
+from ..rules.checkin import BRUISING, LEVEL_LABELS, LEVELS, SLEEP
 from .answers import latest_answered, mark_handled
 
 bp = Blueprint("checkin", __name__)
 NEEDS_A_CALL = tuple(level for level in LEVELS if level != "expected")
-LEVEL_LABELS = {
-    "emergency": "Emergency",
-    "urgent": "Urgent today",
-    "contact": "Call the client",
-    "expected": "As expected",
-}
 _MOST_URGENT_FIRST = case({level: -n for n, level in enumerate(LEVELS)}, value=CheckIn.level)
 
 

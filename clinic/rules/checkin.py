@@ -30,6 +30,12 @@ HIGH_SORENESS = 8
 # Highest wins. Each level's advice is shown to the client at once; every level but "expected" puts
 # the client on the therapist's home page.
 LEVELS = ("expected", "contact", "urgent", "emergency")
+LEVEL_LABELS = {
+    "emergency": "Emergency",
+    "urgent": "Urgent today",
+    "contact": "Call the client",
+    "expected": "As expected",
+}
 
 # code -> (the question, the level a "yes" means)
 RED_FLAGS: dict[str, tuple[str, str]] = {

@@ -66,17 +66,24 @@ def _x_ticks(days: list[date], x) -> list[tuple[float, str]]:
     return [(x(d), d.strftime("%-d %b")) for d in unique[::step]]
 
 
-def session_chart(visits: list[tuple[date, int | None, int | None]]) -> Chart:
-    """Session pain before and after, per visit date; marks the first visit where pain before
-    treatment had fallen importantly from the first visit's."""
+def session_chart(
+    visits: list[tuple[date, int | None, int | None]], check_ins: list[tuple[date, int]] = ()
+) -> Chart:
+    """Session pain before and after, per visit date, with the soreness the client reported at each
+    check-in a day or two later; marks the first visit where pain before treatment had fallen
+    importantly from the first visit's."""
     rows = [(d, b, a) for d, b, a in visits if b is not None or a is not None]
     before = Series("Pain before", "before")
     after = Series("Pain after", "after")
+    checked = Series("Soreness at check-in", "checkin")
+    series = [before, after, checked] if check_ins else [before, after]
     marks: list[tuple[float, float, str]] = []
-    if not rows:
-        return Chart("Session pain", [before, after], [], [(_y(v), v) for v in (0, 5, 10)], marks)
-    days = [d for d, _, _ in rows]
+    if not rows and not check_ins:
+        return Chart("Session pain", series, [], [(_y(v), v) for v in (0, 5, 10)], marks)
+    days = [d for d, _, _ in rows] + [d for d, _ in check_ins]
     x = _scale(days)
+    for day, soreness in sorted(check_ins):
+        checked.points.append((x(day), _y(soreness), day, soreness))
     baseline = next((b for _, b, _ in rows if b is not None), None)
     for day, pain_before, pain_after in rows:
         if pain_before is not None:
@@ -85,7 +92,7 @@ def session_chart(visits: list[tuple[date, int | None, int | None]]) -> Chart:
                 marks.append((x(day), _y(pain_before), f"Important change: {baseline} → {pain_before}"))
         if pain_after is not None:
             after.points.append((x(day), _y(pain_after), day, pain_after))
-    return Chart("Session pain", [before, after], _x_ticks(days, x), [(_y(v), v) for v in (0, 5, 10)], marks)
+    return Chart("Session pain", series, _x_ticks(days, x), [(_y(v), v) for v in (0, 5, 10)], marks)
 
 
 def region_chart(points: list[tuple[date, str, int | None]], limit: int = 4) -> Chart:

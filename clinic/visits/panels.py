@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Client, TriggerPoint, User, Visit
+from ..models import CheckIn, Client, TriggerPoint, User, Visit
 from ..panels import add_panel
+from ..rules.checkin import LEVEL_LABELS
 from ..rules.vocabulary import region_label
 from . import charts
 
@@ -71,11 +72,33 @@ def client_visits(client: Client) -> dict:
         table.append(
             {"visit": visit, "regions": [region_label(r) for r in regions], "verdict": verdicts[visit.id]}
         )
-    session = charts.session_chart([(v.visit_date, v.pain_before, v.pain_after) for v in reversed(history)])
+    check_ins = _check_ins(client)
+    session = charts.session_chart(
+        [(v.visit_date, v.pain_before, v.pain_after) for v in reversed(history)],
+        [(day, soreness) for day, soreness, _ in check_ins.values() if soreness is not None],
+    )
+    for row in table:
+        row["check_in"] = check_ins.get(row["visit"].id)
     regions = charts.region_chart(
         [(v.visit_date, region, pain) for v in history for region, pain in points.get(v.id, ())]
     )
-    return {"rows": table, "session_chart": session, "region_chart": regions}
+    return {"rows": table, "session_chart": session, "region_chart": regions, "check_in_labels": LEVEL_LABELS}
+
+
+def _check_ins(client: Client) -> dict[int, tuple[date, int | None, str]]:
+    """Visit id -> (day answered, soreness overall, triage level) of the client's answered check-ins."""
+    rows = db.session.execute(
+        select(CheckIn.visit_id, CheckIn.answered_at, CheckIn.answers, CheckIn.level).where(
+            CheckIn.clinic_id == client.clinic_id,
+            CheckIn.client_id == client.id,
+            CheckIn.answered_at.is_not(None),
+        )
+    )
+    tz = current_user.clinic.tz
+    return {
+        visit_id: (answered.astimezone(tz).date(), (answers or {}).get("soreness"), level)
+        for visit_id, answered, answers, level in rows
+    }
 
 
 def unsigned_notes() -> dict | None:
