@@ -93,7 +93,7 @@ def test_a_red_flag_shows_the_client_what_to_do_now_and_the_therapist_sees_it_fi
     note = web.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert "Check-in after this visit" in note and "Soreness overall" in note and "6/10" in note
     client_page = web.get(f"/clients/{check_in.client_id}").get_data(as_text=True)
-    assert "Soreness at check-in" in client_page and "sore 6/10" in client_page  # the progress chart, the list
+    assert "Soreness at check-in" in client_page and "sore 6/10" in client_page  # the chart, the list
     next_visit = web.get(f"/clients/{check_in.client_id}/visits/new").get_data(as_text=True)
     assert "Last check-in, after the visit of" in next_visit and "Pain in a calf" in next_visit
     # handled: off the home page, audited
