@@ -29,6 +29,17 @@ def add_calendar(
         Service(clinic_id=clinic.id, name=name, duration_minutes=minutes) for name, minutes in SERVICES
     ]
     db.session.add_all(services)
+    db.session.flush()
+    # Online booking on, for the first two services, so a trial can try the client's side too.
+    clinic.settings = {
+        **(clinic.settings or {}),
+        "online_booking": {"enabled": True, "service_ids": [s.id for s in services[:2]]},
+        "messages": {
+            **(clinic.settings or {}).get("messages", {}),
+            "emergency_number": "999",
+            "urgent_care_number": "111",
+        },
+    }
     opening.save(clinic.id, None, CLINIC_HOURS)
     therapists = staff_by_role.get("therapist", [])
     for therapist, week in zip(therapists, THERAPIST_HOURS, strict=False):
