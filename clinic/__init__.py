@@ -156,6 +156,8 @@ BLUEPRINTS = (
     "clinic.messages.public:bp",
     "clinic.checkin.public:bp",
     "clinic.checkin.views:bp",
+    "clinic.portal.views:bp",
+    "clinic.portal.settings_views:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

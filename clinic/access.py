@@ -30,8 +30,12 @@ PUBLIC_ENDPOINTS = frozenset(
 # expiring, single-use token and showing nothing of the clinic's data; the client's aftercare sheet,
 # guarded by a private, expiring token and showing only what the printed sheet shows; the
 # unsubscribe link of every e-mail, guarded by a signed token; the check-in after a session, guarded by
-# a private, expiring token and showing only the client's own first name, visit date and treated regions.
-PUBLIC_BLUEPRINTS = frozenset({"selfintake", "aftercare_public", "messages_public", "checkin_public"})
+# a private, expiring token and showing only the client's own first name, visit date and treated regions;
+# the client portal, whose pages check their own session (clinic/portal/sessions.py: a single-use e-mail
+# link opens it) and show the signed-in client's own records only.
+PUBLIC_BLUEPRINTS = frozenset(
+    {"selfintake", "aftercare_public", "messages_public", "checkin_public", "portal"}
+)
 
 # POSTs taken without a CSRF token. The unsubscribe link's one-click POST (RFC 8058) comes from the
 # mail provider, which has no token: the signed token in the URL is the authority, and the only change

@@ -32,3 +32,10 @@ def check_in_link(message: Message) -> str:
     from ..checkin import links
 
     return public_url("checkin_public.form", token=links.issue(db.session.get(Visit, message.visit_id)))
+
+
+@link_maker("portal_link")
+def portal_link(message: Message) -> str:
+    from ..portal import links
+
+    return public_url("portal.open_link", token=links.issue(db.session.get(Client, message.client_id)))

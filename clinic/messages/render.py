@@ -161,6 +161,8 @@ def _footer(message: Message, clinic: Clinic) -> tuple[str, str | None]:
     if message.user_id:
         return f"Sent by Knotwork for {clinic.name}.", None
     topic = KINDS[message.kind].topic
+    if topic not in TOPICS:  # a sign-in link the client just asked for: nothing to stop
+        return f"You get this as a client of {clinic.name}, because you asked for it.", None
     url = public_url("messages_public.unsubscribe", token=unsubscribe_token(message))
     return f"You get this as a client of {clinic.name}. To stop {TOPICS[topic].lower()}: {url}", url
 
