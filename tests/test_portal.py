@@ -214,3 +214,19 @@ def test_a_portal_session_opens_no_staff_page_and_staff_stay_signed_in(portal, o
     assert web.get(f"/clients/{client_id}").status_code == 200
     web.post("/p/sign-out")
     assert web.get(f"/clients/{client_id}").status_code == 200  # signing out of the portal keeps staff in
+
+
+def test_the_questionnaire_when_due_opens_a_fresh_self_intake_link(portal, owner):
+    app, sink, slug, client_id, _ = portal
+    web = sign_in(app, sink, slug)
+    assert "Fill in the questionnaire" in web.get("/p/").get_data(as_text=True)
+    response = web.post("/p/questionnaire")
+    assert response.status_code == 303 and response.headers["Location"].startswith("/i/")
+    assert web.get(response.headers["Location"]).status_code == 200
+    with app.app_context():
+        actions = [
+            e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.client_id == client_id))
+        ]
+        assert "portal.questionnaire" in actions
+    # the link is out: no second one, and the button is gone
+    assert "Fill in the questionnaire" not in web.get("/p/").get_data(as_text=True)

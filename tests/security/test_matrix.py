@@ -76,6 +76,22 @@ FRONTDESK_ALLOWED = {
     "aftercare_public.sheet_pdf": "public, token-guarded client aftercare PDF: the printed sheet itself",
     "checkin_public.form": "public, token-guarded check-in: the client's own visit date and treated regions",
     "checkin_public.answer": "public, token-guarded check-in answers, taken once",
+    **{
+        f"portal.{name}": "the client portal: its own session, the signed-in client's own records only "
+        "(a staff login opens nothing there; tests/security/test_portal_matrix.py)"
+        for name in (
+            "ask",
+            "open_link",
+            "sign_out",
+            "signed_out",
+            "home",
+            "cancel",
+            "aftercare",
+            "aftercare_pdf",
+            "questionnaire",
+            "messages",
+        )
+    },
 }
 
 
