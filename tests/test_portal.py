@@ -230,3 +230,24 @@ def test_the_questionnaire_when_due_opens_a_fresh_self_intake_link(portal, owner
         assert "portal.questionnaire" in actions
     # the link is out: no second one, and the button is gone
     assert "Fill in the questionnaire" not in web.get("/p/").get_data(as_text=True)
+
+
+def test_the_aftercare_sheet_of_a_signed_visit_in_the_portal(mail_app, smtp, clinic_id, therapist, clock):
+    from tests.messages.test_aftercare_mail import ADDRESS as SIGNED_ADDRESS
+    from tests.messages.test_aftercare_mail import sign_a_note
+
+    app, (_, sink) = mail_app, smtp
+    visit_id = sign_a_note(app, clinic_id, therapist, clock)
+    with app.app_context():
+        slug = db.session.get(Clinic, clinic_id).portal_slug
+    web = app.test_client()
+    ask(web, slug, SIGNED_ADDRESS)
+    run_worker(app)
+    assert web.post(link_from(sink)).status_code == 303
+    home = web.get("/p/").get_data(as_text=True)
+    assert f"/p/visits/{visit_id}/aftercare" in home
+    sheet = web.get(f"/p/visits/{visit_id}/aftercare")
+    assert sheet.status_code == 200 and "Your aftercare" in sheet.get_data(as_text=True)
+    assert f"/p/visits/{visit_id}/aftercare.pdf" in sheet.get_data(as_text=True)
+    pdf = web.get(f"/p/visits/{visit_id}/aftercare.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.headers["Cache-Control"] == "no-store"
