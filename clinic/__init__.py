@@ -158,6 +158,8 @@ BLUEPRINTS = (
     "clinic.checkin.views:bp",
     "clinic.booking.public:bp",
     "clinic.booking.views:bp",
+    "clinic.portal.views:bp",
+    "clinic.portal.settings_views:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

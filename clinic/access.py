@@ -31,9 +31,11 @@ PUBLIC_ENDPOINTS = frozenset(
 # guarded by a private, expiring token and showing only what the printed sheet shows; the
 # unsubscribe link of every e-mail, guarded by a signed token; the check-in after a session, guarded by
 # a private, expiring token and showing only the client's own first name, visit date and treated regions;
-# a clinic's online booking pages (off until the owner turns them on), which show services and free times.
+# a clinic's online booking pages (off until the owner turns them on), which show services and free times;
+# the client portal, whose pages check their own session (clinic/portal/sessions.py: a single-use e-mail
+# link opens it) and show the signed-in client's own records only.
 PUBLIC_BLUEPRINTS = frozenset(
-    {"selfintake", "aftercare_public", "messages_public", "checkin_public", "booking_public"}
+    {"selfintake", "aftercare_public", "messages_public", "checkin_public", "booking_public", "portal"}
 )
 
 # POSTs taken without a CSRF token. The unsubscribe link's one-click POST (RFC 8058) comes from the

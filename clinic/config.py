@@ -52,6 +52,11 @@ MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
 # Public routes (links in e-mails): hits of one kind allowed per address in 10 minutes (429 beyond).
 PUBLIC_MAX_HITS_PER_IP = 30
+# The client portal: a session ends after this long without a page, and at most this long after sign-in.
+PORTAL_IDLE_TIMEOUT = timedelta(minutes=20)
+PORTAL_ABSOLUTE_TIMEOUT = timedelta(hours=2)
+# Sign-in links asked for from one address (IP) within 10 minutes.
+PORTAL_MAX_REQUESTS_PER_IP = 10
 
 # Days a client's aftercare link (sent by e-mail after a visit is signed) stays open. The sheet holds
 # the client's first name, what was treated and their next appointments: a link older than this is

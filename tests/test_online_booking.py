@@ -41,18 +41,24 @@ def clinic_open(mail_app, clinic_id, therapist, clock):
         return mail_app, clinic_id, service.id
 
 
+def slug_of(app, clinic_id: int) -> str:
+    """The clinic's public address part (random: /book/<slug>)."""
+    with app.app_context():
+        return db.session.get(Clinic, clinic_id).public_slug
+
+
 def _slot(start: str, therapist: int) -> str:
     return f"{datetime.fromisoformat(start).astimezone(UTC).isoformat()}|{therapist}"
 
 
 def ask(web, clinic_id, service_id, therapist, start="2026-11-24T10:00:00+00:00", **details):
     data = {"service": service_id, "therapist": "", "day": DAY, "slot": _slot(start, therapist)}
-    return web.post(f"/book/{clinic_id}", data={**data, **DETAILS, **details})
+    return web.post(f"/book/{slug_of(web.application, clinic_id)}", data={**data, **DETAILS, **details})
 
 
 def test_the_page_is_closed_until_the_owner_opens_it(app, clinic_id):
     web = app.test_client()
-    closed, unknown = web.get(f"/book/{clinic_id}"), web.get("/book/999999")
+    closed, unknown = web.get(f"/book/{slug_of(app, clinic_id)}"), web.get("/book/no-such-clinic")
     assert closed.status_code == unknown.status_code == 404
     assert closed.get_data() == unknown.get_data()
 
@@ -68,14 +74,18 @@ def test_free_times_follow_the_hours_and_the_diary(clinic_open, therapist):
         book(db.session.get(Clinic, clinic_id), db.session.get(User, therapist), other,
              db.session.get(Service, service_id), datetime(2026, 11, 24, 11, 0, tzinfo=UTC))  # fmt: skip
         db.session.commit()
-    url = f"/book/{clinic_id}?service={service_id}&day={DAY}&therapist={therapist}"
+    url = f"/book/{slug_of(app, clinic_id)}?service={service_id}&day={DAY}&therapist={therapist}"
     page = app.test_client().get(url).get_data(as_text=True)
     times = re.findall(r'name="slot" value="[^"]+">\s*(\d\d:\d\d)', page)
     assert times[0] == "09:00" and times[-1] == "12:00"  # 60 minutes fit before 13:00, not after 12:00
     assert "10:00" in times and not {"10:15", "10:45", "11:00", "11:45"} & set(times)  # clear of 11-12
-    anyone = app.test_client().get(f"/book/{clinic_id}?service={service_id}&day={DAY}").get_data(as_text=True)
+    anyone = (
+        app.test_client()
+        .get(f"/book/{slug_of(app, clinic_id)}?service={service_id}&day={DAY}")
+        .get_data(as_text=True)
+    )
     assert re.search(r'value="[^"]+">\s*11:00 <span class="hint">Olive Owner', anyone)  # owner free
-    wednesday = app.test_client().get(f"/book/{clinic_id}?service={service_id}&day=2026-11-18")
+    wednesday = app.test_client().get(f"/book/{slug_of(app, clinic_id)}?service={service_id}&day=2026-11-18")
     assert "No free times that day" in wednesday.get_data(as_text=True)  # today is inside the 24 h notice
 
 

@@ -9,7 +9,7 @@ never tells whether a token ever existed.
 
 import re
 
-from flask import Blueprint, Response, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -106,7 +106,7 @@ def sheet(token: str):
     page = render_template(
         "aftercare/public_sheet.html",
         sheet=content,
-        token=token,
+        pdf_url=url_for("aftercare_public.sheet_pdf", token=token),
         phone_href=tel_href(content.clinic.phone),
         diagram=diagram_svg(content),
         urgent_heading=URGENT_HEADING,

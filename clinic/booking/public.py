@@ -9,6 +9,7 @@ address (known client, new, or one that asked too often); dead, used and expired
 from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request
+from sqlalchemy import select
 
 from .. import audit
 from ..clock import clinic_today
@@ -40,8 +41,12 @@ def _closed(action: str):
     return render_template("booking/closed.html"), 404
 
 
-def _open_clinic(clinic_id: int) -> Clinic | None:
-    clinic = db.session.get(Clinic, clinic_id)
+def _open_clinic(slug: str) -> Clinic | None:
+    clinic = (
+        db.session.scalars(select(Clinic).where(Clinic.public_slug == slug)).first()
+        if len(slug) <= 24
+        else None
+    )
     if clinic is None or not policy(clinic).enabled or not online_services(clinic, policy(clinic)):
         return None
     return clinic
@@ -79,10 +84,10 @@ def _choices(clinic: Clinic, args) -> dict:
     }
 
 
-@bp.get("/<int:clinic_id>")
-def page(clinic_id: int):
+@bp.get("/<slug>")
+def page(slug: str):
     refuse_when_busy("booking.page")
-    clinic = _open_clinic(clinic_id)
+    clinic = _open_clinic(slug)
     if clinic is None:
         return _closed("booking.page")
     audit.record("booking.page", clinic_id=clinic.id)
@@ -105,10 +110,10 @@ def _read_details(form) -> tuple[dict, dict[str, str]]:
     return details, errors
 
 
-@bp.post("/<int:clinic_id>")
-def ask(clinic_id: int):
+@bp.post("/<slug>")
+def ask(slug: str):
     refuse_when_busy("booking.request", limit=REQUESTS_PER_IP)
-    clinic = _open_clinic(clinic_id)
+    clinic = _open_clinic(slug)
     if clinic is None:
         return _closed("booking.request")
     choices = _choices(clinic, request.form)

@@ -84,6 +84,6 @@ def settings():
         db.session.commit()
         flash("Online booking settings saved.", "success")
         return redirect(url_for(".settings"))
-    link = public_url("booking_public.page", clinic_id=clinic.id)
+    link = public_url("booking_public.page", slug=clinic.public_slug)
     status = 400 if form.errors else 200
     return render_template("booking/settings.html", form=form, link=link, enabled=current.enabled), status

@@ -133,6 +133,16 @@ KINDS: dict[str, Kind] = {
             placeholders=_CLINIC | {"link"},
         ),
         Kind(
+            "portal_link",
+            "Portal sign-in link",
+            "portal",  # asked for this minute by the client: not a topic anyone subscribes to
+            "Your sign-in link for {clinic}",
+            "Hello {name},\n\nHere is your link to see your appointments at {clinic}, and to change them:"
+            "\n\n{link}\n\nIt works once, within 20 minutes. If you did not ask for it, ignore this e-mail."
+            " Questions? Call us on {clinic_phone}.",
+            placeholders=_CLINIC | {"link"},
+        ),
+        Kind(
             "recall",
             "Recall",
             "recall",

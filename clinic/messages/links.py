@@ -41,3 +41,10 @@ def booking_link(message: Message) -> str:
 
     request = db.session.get(BookingRequest, message.context["request_id"])
     return public_url("booking_public.confirm", token=requests.issue_link(request))
+
+
+@link_maker("portal_link")
+def portal_link(message: Message) -> str:
+    from ..portal import links
+
+    return public_url("portal.open_link", token=links.issue(db.session.get(Client, message.client_id)))

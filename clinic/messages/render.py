@@ -165,6 +165,8 @@ def _footer(message: Message, clinic: Clinic) -> tuple[str, str | None]:
     if not message.client_id:
         return f"Someone asked {clinic.name} for this with your address. If it was not you, ignore it.", None
     topic = KINDS[message.kind].topic
+    if topic not in TOPICS:  # a sign-in link the client just asked for: nothing to stop
+        return f"You get this as a client of {clinic.name}, because you asked for it.", None
     url = public_url("messages_public.unsubscribe", token=unsubscribe_token(message))
     return f"You get this as a client of {clinic.name}. To stop {TOPICS[topic].lower()}: {url}", url
 

@@ -8,6 +8,7 @@ from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .encryption import EncryptionKeyCheck, RekeyLease
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
+from .portal import PortalLink, PortalSession
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
 from .user import LoginAttempt, PasswordReset, RecoveryCode, Role, TrustedDevice, TwoStep, User, UserSession
 from .visit import Addendum, TriggerPoint, Visit
@@ -35,6 +36,8 @@ __all__ = [
     "MessageTemplate",
     "PasswordReset",
     "PolicyVersion",
+    "PortalLink",
+    "PortalSession",
     "RekeyLease",
     "RecoveryCode",
     "Role",

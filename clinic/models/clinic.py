@@ -1,5 +1,6 @@
 """A clinic: the owner of every record and the boundary of every query."""
 
+import secrets
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..clock import utcnow
 from ..database import UTCDateTime
 from ..extensions import db
+
+
+def new_public_slug() -> str:
+    return secrets.token_urlsafe(12)
 
 
 class Clinic(db.Model):
@@ -26,6 +31,11 @@ class Clinic(db.Model):
     # A small PNG for the aftercare sheet's header (validated and size-capped on upload).
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The clinic in its public addresses (the portal /p/<public_slug>, online booking /book/<public_slug>):
+    # random, so an address tells nothing about how many clinics there are or which one it is.
+    public_slug: Mapped[str | None] = mapped_column(
+        String(24), index=True, unique=True, default=new_public_slug
+    )
 
     @property
     def tz(self) -> ZoneInfo:

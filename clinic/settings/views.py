@@ -20,6 +20,11 @@ OTHER_PAGES = (
     ("Aftercare wording", "/settings/aftercare", "The standard texts of the aftercare sheet, with versions."),
     ("Messages", "/settings/messages", "Reminders, quiet hours, the aftercare e-mail, and the wording."),
     ("Screening rules", "/settings/screening", "The contraindication policy and this clinic's changes."),
+    (
+        "Client portal",
+        "/settings/portal",
+        "The portal's address for clients, and how late they may cancel online.",
+    ),
     ("Services", "/settings/services", "What clients can book, and how long each takes."),
     ("Opening hours", "/settings/hours", "When the clinic and each therapist can be booked."),
     ("Staff", "/admin/users", "Accounts, roles, deactivation."),

@@ -34,10 +34,10 @@ def test_a_new_client_books_online_on_a_phone(mail_live_app, smtp, context_facto
         hours.save(clinic.id, None, {day: [(time(9), time(17))] for day in range(5)})
         clinic.settings = {"online_booking": {"enabled": True, "service_ids": [service.id]}}
         db.session.commit()
-        clinic_id = clinic.id
+        clinic_id, slug = clinic.id, clinic.public_slug
     base = app.config["E2E_BASE_URL"]
     phone = context_factory(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True).new_page()
-    phone.goto(f"{base}/book/{clinic_id}")
+    phone.goto(f"{base}/book/{slug}")
     phone.get_by_role("heading", level=1, name="Book an appointment").wait_for()
     phone.get_by_label("Day").select_option(label="Tuesday 24 November")
     phone.get_by_role("button", name="Show free times").click()

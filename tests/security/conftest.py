@@ -75,3 +75,18 @@ def log_in(web, email: str, password: str = PASSWORD):
     response = web.post("/login", data=data)
     assert response.status_code == 302, (email, response.status_code)
     return web
+
+
+def portal_sign_in(app, client_id: int, web=None):
+    """A test client signed in to the portal as `client_id`, through a fresh sign-in link."""
+    from clinic.models import Client
+    from clinic.portal import links
+
+    with app.app_context():
+        token = links.issue(db.session.get(Client, client_id))
+        db.session.commit()
+        db.session.remove()
+    web = web or app.test_client()
+    response = web.post(f"/p/in/{token}")
+    assert response.status_code == 303, response.status_code
+    return web

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 
-from .conftest import log_in
+from .conftest import log_in, portal_sign_in
 from .helpers import form_for
 from .world import audit_rows_after, last_audit_id, routes
 
@@ -317,6 +317,37 @@ AUDITED: dict[tuple[str, str], Case] = {
         ("aftercare.client_download",),
         client=CLIENT,
     ),
+    # the client portal, signed in as clinic A's first client
+    ("GET", "portal.home"): Case("portal", get(lambda c: "/p/"), ("portal.view",), client=CLIENT),
+    ("POST", "portal.cancel"): Case(
+        "portal",
+        lambda c: ("POST", f"/p/appointments/{A(c).appointment}/cancel", {}, None),
+        ("portal.appointment_cancel",),
+        (303,),
+        CLIENT,
+    ),
+    ("GET", "portal.aftercare"): Case(
+        "portal",
+        get(lambda c: f"/p/visits/{A(c).signed_visit}/aftercare"),
+        ("portal.aftercare_view",),
+        client=CLIENT,
+    ),
+    ("GET", "portal.aftercare_pdf"): Case(
+        "portal",
+        get(lambda c: f"/p/visits/{A(c).signed_visit}/aftercare.pdf"),
+        ("portal.aftercare_download",),
+        client=CLIENT,
+    ),
+    ("GET", "portal.messages"): Case(
+        "portal", get(lambda c: "/p/messages"), ("portal.messages_view",), client=CLIENT
+    ),
+    ("POST", "portal.messages"): Case(
+        "portal",
+        lambda c: ("POST", "/p/messages", {"topic": "recall", "channel": "email", "allowed": "no"}, None),
+        ("portal.message_choice",),
+        (303,),
+        CLIENT,
+    ),
     ("POST", "screening.api"): Case(
         "therapist", lambda c: ("POST", "/api/screening", None, SCREENING_PAYLOAD), ("screening.preview",)
     ),
@@ -431,6 +462,13 @@ NOT_AUDITED = {
     "messages.email_intake_link": "queues the questionnaire link (message.queue audited); no answers shown",
     "messages.send_recall": "queues a recall note (message.queue audited); no clinical data",
     "messages_public.unsubscribe": "the client's own choice (message.unsubscribe audited); no clinical data",
+    "portal.ask": "asking for a sign-in link: no data shown (portal.ask and portal.link_request audited)",
+    "portal.open_link": "GET asks for a tap; the POST signs in (portal.sign_in audited); no clinical data",
+    "portal.sign_out": "portal.sign_out audited; no data",
+    "portal.signed_out": "a notice",
+    "portal.questionnaire": "issues the client's own self-intake link (portal.questionnaire audited, "
+    "tests/test_portal.py); the form is the self-intake's",
+    "portal_settings.index": "clinic setting (settings.portal audited)",
     "GET clients.new": "an empty form",
     "GET schedule.new": "the booking form: a picker of client names, no clinical data; the POST is audited",
     "home.index": "lists today's work (panels); reported: no list row",
@@ -506,6 +544,8 @@ def _run(seeded, key):
     case = AUDITED[key]
     if case.role == "anonymous":
         web = app.test_client()
+    elif case.role == "portal":
+        web = portal_sign_in(app, world.a.client)
     else:
         web = log_in(app.test_client(), world.a.emails[case.role])
     ctx = Ctx(app, world, web)
@@ -536,7 +576,7 @@ def test_each_view_change_print_and_export_writes_exactly_one_audit_row(seeded, 
     if case.client is not None:
         assert row["client_id"] == case.client(ctx), row
     assert row["outcome"] == "ok"
-    if case.role != "anonymous":
+    if case.role not in ("anonymous", "portal"):
         assert row["user_id"] == ctx.world.a.user(case.role), row
     assert row["clinic_id"] == ctx.world.a.clinic
 

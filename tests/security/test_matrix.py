@@ -81,6 +81,22 @@ FRONTDESK_ALLOWED = {
     "booking_public.confirm": "public, token-guarded summary of the client's own request",
     "booking_public.book": "public, token-guarded confirmation of the client's own request",
     "booking.settings": "the owner's online booking settings",
+    **{
+        f"portal.{name}": "the client portal: its own session, the signed-in client's own records only "
+        "(a staff login opens nothing there; tests/security/test_portal_matrix.py)"
+        for name in (
+            "ask",
+            "open_link",
+            "sign_out",
+            "signed_out",
+            "home",
+            "cancel",
+            "aftercare",
+            "aftercare_pdf",
+            "questionnaire",
+            "messages",
+        )
+    },
 }
 
 

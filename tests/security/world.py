@@ -79,6 +79,8 @@ class Side:
     check_in: int = 0
     check_in_token: str = ""
     booking_token: str = ""
+    public_slug: str = ""
+    portal_token: str = ""  # a sign-in link of the client, as its e-mail carries it
     message: int = 0
     mailbox_item: int = 0
     unsubscribe_token: str = ""
@@ -151,6 +153,7 @@ SEED_PARAMS = {
     "item_id": lambda s: s.mailbox_item,
     "kind": lambda s: "recall",  # the kinds of message are the same in every clinic
     "check_in_id": lambda s: s.check_in,
+    "slug": lambda s: s.public_slug,  # the clinic's portal address
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -164,8 +167,7 @@ SEED_PARAMS_BY_ENDPOINT = {
     ("checkin_public.answer", "token"): lambda s: s.check_in_token,
     ("booking_public.confirm", "token"): lambda s: s.booking_token,
     ("booking_public.book", "token"): lambda s: s.booking_token,
-    ("booking_public.page", "clinic_id"): lambda s: s.clinic,
-    ("booking_public.ask", "clinic_id"): lambda s: s.clinic,
+    ("portal.open_link", "token"): lambda s: s.portal_token,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).
 CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind"}
@@ -482,6 +484,9 @@ def _seed_side(app, name: str) -> Side:
     db.session.add(item)
     db.session.flush()
     side.message, side.mailbox_item, side.unsubscribe_token = message.id, item.id, unsubscribe_token(message)
+    from clinic.portal import links as portal_links
+
+    side.public_slug, side.portal_token = clinic.public_slug, portal_links.issue(client)
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side

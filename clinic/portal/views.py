@@ -1,0 +1,168 @@
+"""The signed-in client's portal pages: appointments, cancelling, aftercare sheets, the questionnaire
+and message choices. Each reads the client from the portal session and finds only their own records
+(another id is a 404, audited as denied); CSRF guards every POST (the app's CSRFProtect)."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import audit
+from ..aftercare.documents import visit_sheet
+from ..aftercare.pdf import render_pdf
+from ..aftercare.public import diagram_svg, tel_href
+from ..aftercare.views import VISIT_OPTIONS
+from ..aftercare.wording import CALL_CLINIC_HEADING, URGENT_HEADING
+from ..extensions import db
+from ..messages import consent
+from ..messages.reminders import needs_questionnaire
+from ..models import Clinic, User
+from ..schedule import booking
+from . import services, sessions
+from .public import bp
+
+
+def _signed_in():
+    signed_in = sessions.current()
+    if signed_in is None:
+        db.session.commit()  # an idle session's end is kept
+        abort(redirect(url_for("portal.signed_out")))
+    client, _ = signed_in
+    return client, db.session.get(Clinic, client.clinic_id)
+
+
+def _denied(object_type: str, object_id: int, client) -> None:
+    db.session.rollback()
+    audit.record("portal.denied", object_type=object_type, object_id=object_id, outcome="denied",
+                 clinic_id=client.clinic_id, client_id=client.id)  # fmt: skip
+    db.session.commit()
+    abort(404)
+
+
+def _record(action: str, client, object_type: str = "client", object_id: int | None = None) -> None:
+    audit.record(action, object_type=object_type, object_id=object_id or client.id, client_id=client.id,
+                 clinic_id=client.clinic_id)  # fmt: skip
+
+
+@bp.get("/")
+def home():
+    client, clinic = _signed_in()
+    page = render_template(
+        "portal/home.html",
+        client=client,
+        clinic=clinic,
+        upcoming=services.upcoming(client, clinic),
+        past=services.past(client, clinic),
+        visits=services.signed_visits(client),
+        questionnaire_due=needs_questionnaire(client),
+        cancel_hours=services.cancel_hours(clinic),
+        phone_href=tel_href(clinic.phone or ""),
+    )
+    _record("portal.view", client)
+    db.session.commit()
+    return page
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+def cancel(appointment_id: int):
+    client, clinic = _signed_in()
+    appointment = services.own_appointment(client, appointment_id)
+    if appointment is None:
+        _denied("appointment", appointment_id, client)
+    try:
+        services.cancel(appointment, clinic)
+    except booking.Stale:
+        db.session.rollback()
+        flash(f"This appointment can no longer be cancelled online. Please call {clinic.phone}.", "error")
+        return redirect(url_for("portal.home"), 303)
+    _record("portal.appointment_cancel", client, "appointment", appointment.id)
+    db.session.commit()
+    flash("Your appointment is cancelled. A confirmation is on its way by e-mail.", "success")
+    return redirect(url_for("portal.home"), 303)
+
+
+def _sheet_or_404(visit_id: int):
+    client, clinic = _signed_in()
+    visit = services.own_signed_visit(client, visit_id, VISIT_OPTIONS)
+    if visit is None or not (clinic.phone or "").strip():
+        _denied("visit", visit_id, client)
+    return client, clinic, visit, visit_sheet(visit, clinic)
+
+
+@bp.get("/visits/<int:visit_id>/aftercare")
+def aftercare(visit_id: int):
+    client, clinic, visit, sheet = _sheet_or_404(visit_id)
+    page = render_template(
+        "aftercare/public_sheet.html",
+        sheet=sheet,
+        pdf_url=url_for("portal.aftercare_pdf", visit_id=visit.id),
+        back_url=url_for("portal.home"),
+        phone_href=tel_href(clinic.phone),
+        diagram=diagram_svg(sheet),
+        urgent_heading=URGENT_HEADING,
+        call_heading=CALL_CLINIC_HEADING,
+    )
+    _record("portal.aftercare_view", client, "visit", visit.id)
+    db.session.commit()
+    return page
+
+
+@bp.get("/visits/<int:visit_id>/aftercare.pdf")
+def aftercare_pdf(visit_id: int):
+    client, _clinic, visit, sheet = _sheet_or_404(visit_id)
+    pdf = render_pdf(sheet)
+    _record("portal.aftercare_download", client, "visit", visit.id)
+    db.session.commit()
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="aftercare-{sheet.visit_date.isoformat()}.pdf"'},
+    )
+
+
+@bp.post("/questionnaire")
+def questionnaire():
+    """The health questionnaire, when one is due: a fresh self-intake link, opened at once."""
+    from ..intake import links as intake_links
+
+    client, clinic = _signed_in()
+    if not needs_questionnaire(client):
+        flash("We have your questionnaire already: nothing to fill in now.", "info")
+        return redirect(url_for("portal.home"), 303)
+    # The link is issued in the name of the clinic's owner: the portal has no staff member of its own.
+    issuer = db.session.scalars(
+        select(User).where(User.clinic_id == clinic.id, User.role == "owner", User.active.is_(True))
+        .order_by(User.id)
+    ).first()  # fmt: skip
+    if issuer is None:
+        flash(f"The questionnaire is not available online. Please call {clinic.phone}.", "error")
+        return redirect(url_for("portal.home"), 303)
+    link, token, _ = intake_links.create_link(client, issuer)
+    _record("portal.questionnaire", client, "intake_link", link.id)
+    db.session.commit()
+    return redirect(url_for("selfintake.form", token=token), 303)
+
+
+@bp.route("/messages", methods=["GET", "POST"])
+def messages():
+    client, clinic = _signed_in()
+    if request.method == "POST":
+        topic, channel = request.form.get("topic", ""), request.form.get("channel", "")
+        if (channel, topic) not in consent.DEFAULTS:
+            _denied("message_consent", 0, client)
+        wanted = request.form.get("allowed") == "yes"
+        if consent.set_choice(client, topic, channel, wanted, "portal"):
+            _record("portal.message_choice", client)
+        db.session.commit()
+        flash("Saved: " + consent.TOPICS[topic].lower() + (" on." if wanted else " off."), "success")
+        return redirect(url_for("portal.messages"), 303)
+    choices = consent.preferences(client.id)
+    page = render_template(
+        "portal/messages.html",
+        clinic=clinic,
+        client=client,
+        rows=[
+            (channel, topic, consent.TOPICS[topic], allowed) for (channel, topic), allowed in choices.items()
+        ],
+    )
+    _record("portal.messages_view", client)
+    db.session.commit()
+    return page
