@@ -124,6 +124,7 @@ def _register_extensions(app: Flask) -> None:
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .auth.sessions import init_sessions
+    from .visits import due  # noqa: F401  (keeps each client's due date as visits change)
 
     init_sessions(app)
     from .auth.two_step_views import require_second_factor
