@@ -53,5 +53,7 @@ def whole_table_scans(plan: str, tables: tuple[str, ...]) -> list[str]:
     for table in tables:
         # SQLite: SCAN reads all of a table or an index; SEARCH reads a range of an index.
         found += re.findall(rf"SCAN {table}\b[^|]*", plan)
+        # ... and an index searched for the clinic alone reads all of the clinic's rows
+        found += re.findall(rf"SEARCH {table} USING (?:COVERING )?INDEX \S+ \(clinic_id=\?\)", plan)
         found += re.findall(rf"Seq Scan on {table}\b[^|]*", plan)
     return found

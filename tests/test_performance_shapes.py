@@ -84,3 +84,49 @@ def test_todays_visits_read_one_day_of_one_therapist(app, clinic_id, therapist):
             index = "ix_visit_clinic_id_therapist_id_visit_date"
         db.session.rollback()
     assert index in plan, plan
+
+
+def test_a_clients_next_appointments_read_the_client_from_now_on(app, clinic_id, therapist):
+    """The client page's next appointments: (clinic_id, client_id, end_at) serves every condition, so
+    the plan does not depend on which of (clinic_id, start_at) and (client_id, start_at) was created
+    first (SQLite without statistics) and never reads the clinic's or the client's whole history."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert
+
+    from clinic.models import Appointment, Client, Service
+    from clinic.schedule.panels import client_panel
+    from tests.plans import analyze, plans_of, whole_table_scans
+    from tests.visits_helpers import make_client
+
+    regular = make_client(app, clinic_id, therapist)
+    others = [make_client(app, clinic_id, therapist, first=f"Other{n}") for n in range(30)]
+    with app.app_context():
+        service = Service(clinic_id=clinic_id, name="Treatment", duration_minutes=60)
+        db.session.add(service)
+        db.session.flush()
+        start = datetime(2023, 1, 2, 9, tzinfo=UTC)
+        people = [regular] * 150 + others * 100  # a regular's three years, and the clinic's
+        db.session.execute(
+            insert(Appointment),
+            [
+                {
+                    "clinic_id": clinic_id,
+                    "therapist_id": therapist,
+                    "client_id": client_id,
+                    "service_id": service.id,
+                    "start_at": start + timedelta(hours=n),
+                    "end_at": start + timedelta(hours=n, minutes=50),
+                    "status": "completed",
+                }
+                for n, client_id in enumerate(people)
+            ],
+        )
+        analyze()
+        client = db.session.get(Client, regular)
+        [(_, plan)] = plans_of(lambda: client_panel(client))
+        db.session.rollback()
+    assert "ix_appointment_clinic_id_client_id_end_at" in plan, plan
+    if "SEARCH" in plan:  # SQLite
+        assert "(clinic_id=? AND client_id=? AND end_at>?)" in plan, plan
+    assert not whole_table_scans(plan, ("appointment",)), plan
