@@ -132,9 +132,12 @@ def test_a_clients_next_appointments_read_the_client_from_now_on(app, clinic_id,
     assert not whole_table_scans(plan, ("appointment",)), plan
 
 
-def test_search_dates_the_clients_shown_not_every_match(app, clinic_id, therapist):
-    """The last-visit subquery ran for every prefix match before the sort and the cut (2,600 for "ma"
-    at 20,000 clients): the page of 51 is cut first, then dated, on both databases."""
+def test_search_dates_the_clients_of_the_page(app, clinic_id, therapist):
+    """Issue 19 said the last-visit subquery ran for every prefix match. Measured, it does not: the
+    rows of the page get it. PostgreSQL evaluates it after the sort and the LIMIT (its plan has the
+    SubPlan above the Sort: 51 loops for 2,600 matches) and SQLite's top-N sorter drops a row that
+    cannot make the page before computing it. Cutting the page first cost more (a derived table takes
+    SQLAlchemy 2.5 ms to build; a second query 0.4 ms). This keeps the dates right and the shape."""
     from datetime import date, timedelta
 
     from sqlalchemy import insert
@@ -184,9 +187,8 @@ def test_search_dates_the_clients_shown_not_every_match(app, clinic_id, therapis
         db.session.rollback()
     assert more and [name for _, name, _ in shown] == [f"Ma{n:04d}" for n in range(50, 100)]
     assert [last for *_, last in shown] == [expected[client_id] for client_id, *_ in shown]
-    # the visit subquery reads the page's rows, after its LIMIT
-    if "SEARCH" in plan:  # SQLite: the page is a co-routine, dated row by row as it is read
-        assert re.search(r"SCAN anon_1 \| CORRELATED SCALAR SUBQUERY \d+ \| SEARCH visit", plan), plan
-    else:
-        assert re.search(r"Subquery Scan on anon_1 .*Limit .*SubPlan", plan), plan
+    assert "ix_visit_client_id_visit_date" in plan, plan
+    if "Sort" in plan:  # PostgreSQL: the subplan hangs above the sort, run for the rows kept
+        assert plan.index("SubPlan") > plan.index("Sort"), plan
+        assert re.search(r"Limit .*\| +-> +Result .*\| +-> +Sort ", plan), plan
     assert not whole_table_scans(plan, ("client", "visit")), plan
