@@ -56,9 +56,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .json_input import register_json_input
     from .messages import configure_messages
     from .security import register_security
+    from .static_assets import register_static_versions
 
     register_error_handlers(app)
     register_security(app)
+    register_static_versions(app)
     register_json_input(app)
     configure_messages(app)
     return app
