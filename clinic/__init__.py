@@ -10,7 +10,7 @@ from flask import Flask
 from . import config as default_config
 from .clock import configured_clock
 from .database import configure_sqlite, normalise_database_url
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import compress, csrf, db, login_manager, migrate
 from .public_url import configure_public_base_url
 from .request_numbers import register_number_converters
 
@@ -120,6 +120,8 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    # First registered, so its after_request runs last: it compresses the finished response.
+    compress.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -51,3 +51,32 @@ def test_the_debug_server_follows_edits(make_app, tmp_path):
         first = url_for("static", filename="a.css")
         (tmp_path / "a.css").write_text("b{}")
         assert url_for("static", filename="a.css") != first
+
+
+def test_pages_are_compressed_when_the_browser_accepts_it(web, login_as, therapist):
+    import gzip
+
+    import brotli
+
+    login_as(therapist)
+    plain = web.get("/account/password")
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
+    html = plain.get_data()
+    for accepts, encoding, decode in (
+        ("gzip, deflate, br, zstd", "zstd", None),
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+    ):
+        response = web.get("/account/password", headers={"Accept-Encoding": accepts})
+        assert response.headers["Content-Encoding"] == encoding
+        assert response.headers["Cache-Control"] == "no-store"  # still private
+        assert int(response.headers["Content-Length"]) < len(html) / 2
+        if decode:
+            assert decode(response.get_data()) == html
+
+
+def test_only_text_is_compressed(app):
+    """PDFs are compressed inside already; PNG logos too; calendars and CSV exports are downloads."""
+    assert {"text/html", "text/css", "application/javascript"} <= set(app.config["COMPRESS_MIMETYPES"])
+    for kind in ("application/pdf", "image/png", "text/calendar", "text/csv"):
+        assert kind not in app.config["COMPRESS_MIMETYPES"]
