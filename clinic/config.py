@@ -54,6 +54,9 @@ COMPRESS_ALGORITHM = ["zstd", "br", "gzip"]
 COMPRESS_ZSTD_LEVEL = 3
 COMPRESS_BR_LEVEL = 3
 COMPRESS_LEVEL = 1  # gzip
+# Not streamed responses (our static files): Flask-Compress 1.25 wraps the file in a generator that
+# leaves it unclosed (a ResourceWarning per file). Static files are cached for a year (static_assets).
+COMPRESS_STREAMS = False
 
 # CSRF tokens live as long as the longest session, so a long intake form can still be saved.
 WTF_CSRF_TIME_LIMIT = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

@@ -80,3 +80,11 @@ def test_only_text_is_compressed(app):
     assert {"text/html", "text/css", "application/javascript"} <= set(app.config["COMPRESS_MIMETYPES"])
     for kind in ("application/pdf", "image/png", "text/calendar", "text/csv"):
         assert kind not in app.config["COMPRESS_MIMETYPES"]
+
+
+def test_static_files_are_sent_as_they_are(web):
+    """Streamed files are left alone (Flask-Compress would leave each one open); they are cached."""
+    response = web.get(f"/static/css/app.css?v={digest('css/app.css')}", headers={"Accept-Encoding": "br"})
+    assert "Content-Encoding" not in response.headers
+    assert response.get_data() == (STATIC / "css/app.css").read_bytes()
+    response.close()
