@@ -306,3 +306,31 @@ def test_the_list_reads_a_range_of_due_dates_not_the_history(app, clinic_id, the
     if "SEARCH" in plan:  # SQLite
         assert "SEARCH client USING INDEX ix_client_clinic_id_due_on (clinic_id=? AND due_on<?)" in plan
     assert not whole_table_scans(plan, ("client", "visit", "appointment")), plan
+
+
+def test_the_page_costs_the_same_queries_for_4_rows_or_64(
+    app, web, login_as, clinic_id, frontdesk, therapist, people, clock
+):
+    clock.set("2030-06-12T09:00:00+00:00")
+    login_as(frontdesk)
+
+    def page_queries():
+        with count_queries(app) as queries:
+            page = web.get("/recall").get_data(as_text=True)
+        return queries(), page.count("/appointments/new?client=")
+
+    few, few_rows = page_queries()
+    for i in range(60):
+        client = add_client(app, clinic_id, f"Many{i}", "Due")
+        add_visit(
+            app,
+            clinic_id,
+            client,
+            therapist,
+            TODAY - timedelta(days=30),
+            frequency=freq("chronic"),
+            next_due=TODAY - timedelta(days=1 + i % 9),
+        )
+    many, many_rows = page_queries()
+    assert (few_rows, many_rows) == (4, 64)
+    assert few == many
