@@ -150,6 +150,8 @@ def endpoints(t: dict) -> list[Endpoint]:
         Endpoint("day calendar (desk, all)", "frontdesk", [f"/calendar?date={d}" for d in t["days"]], "page"),
         Endpoint("visit form", "therapist", [f"/visits/{i}/edit" for i in t["drafts"]], "page"),
         Endpoint("signed note", "therapist", [f"/visits/{i}" for i in t["notes"]], "page"),
+        # the first three pages of the list, most overdue first, as the front desk calls through it
+        Endpoint("recall list", "frontdesk", ["/recall", "/recall?page=2", "/recall?page=3"], "page"),
         Endpoint(
             "aftercare PDF",
             "therapist",

@@ -11,7 +11,7 @@ from . import config as default_config
 from .clock import configured_clock
 from .database import configure_sqlite, normalise_database_url
 from .encryption import configure_encryption
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import compress, csrf, db, login_manager, migrate
 from .public_url import configure_public_base_url
 from .request_numbers import register_number_converters
 
@@ -61,9 +61,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .json_input import register_json_input
     from .messages import configure_messages
     from .security import register_security
+    from .static_assets import register_static_versions
 
     register_error_handlers(app)
     register_security(app)
+    register_static_versions(app)
     register_json_input(app)
     configure_messages(app)
     return app
@@ -123,12 +125,15 @@ def _register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    # First registered, so its after_request runs last: it compresses the finished response.
+    compress.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .auth.sessions import init_sessions
+    from .visits import due  # noqa: F401  (keeps each client's due date as visits change)
 
     init_sessions(app)
     from .auth.two_step_views import require_second_factor

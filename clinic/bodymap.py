@@ -200,11 +200,16 @@ def _marker(point: Point, pos: Pt, faded: bool) -> str:
 
 
 @cache
-def _static_markup(view: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
+def _static_markup(
+    view: str, outline_href: str | None = None
+) -> tuple[tuple[tuple[str, str, str], ...], str]:
     """The parts of a view's figure that never change: each region as (code, plain, highlighted)
     markup, and the outline and captions. Formatting every polygon point took about a third of the
-    signed note's time when it was done on every render (docs/performance.md)."""
-    near, far = ("R", "L") if view == "front" else ("L", "R")
+    signed note's time when it was done on every render (docs/performance.md).
+
+    With `outline_href` (the URL of outline_asset() as a static file) the outline and captions are a
+    <use> of that file, which the browser fetches once and keeps, instead of 12 KB a view inlined in
+    every note; the regions stay inline (the page's script and screen readers work on them)."""
     centres = _centroids(view)
     regions = []
     for code, polygon in region_shapes(view):
@@ -214,7 +219,16 @@ def _static_markup(view: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
         plain = f'<path class="bodymap-region" {head} {_REGION_ATTRS}>{tail}'
         referral = f'<path class="bodymap-region referral" {head} {_REFERRAL_ATTRS}>{tail}'
         regions.append((code, plain, referral))
-    parts = ["</g>"]
+    if outline_href is not None:
+        fixed = f'<use href="{escape(outline_href)}#bodymap-outline-{view}" pointer-events="none"/>'
+    else:
+        fixed = _outline_markup(view)
+    return tuple(regions), "</g>" + fixed
+
+
+def _outline_markup(view: str) -> str:
+    near, far = ("R", "L") if view == "front" else ("L", "R")
+    parts = []
     for polygon in outline(view):
         parts.append(f'<path class="bodymap-outline" d="{path_data(polygon)}" {_OUTLINE_ATTRS}/>')
     parts.append(
@@ -223,11 +237,34 @@ def _static_markup(view: str) -> tuple[tuple[tuple[str, str, str], ...], str]:
         f'<text x="12" y="104">{near}</text><text x="188" y="104">{far}</text>'
         f'<text x="6" y="12" text-anchor="start" font-size="10">{VIEW_LABELS[view]}</text></g>'
     )
-    return tuple(regions), "".join(parts)
+    return "".join(parts)
 
 
-def _figure(view: str, points: Iterable[Any], faded_points: Iterable[Any], highlight: set[str]) -> str:
-    regions, static = _static_markup(view)
+OUTLINE_ASSET = "img/bodymap-outline.svg"  # under clinic/static/, written by write_outline_asset()
+
+
+def outline_asset() -> str:
+    """The outline and captions of both views as one SVG file, each view a <g id> that a page's
+    figure <use>s: the same markup render_svg inlines."""
+    groups = "".join(f'<g id="bodymap-outline-{view}">{_outline_markup(view)}</g>' for view in VIEWS)
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{groups}</svg>\n'
+
+
+def write_outline_asset() -> None:
+    """Rewrite the static file after a change of the outline (a test says when it is out of date)."""
+    from pathlib import Path
+
+    (Path(__file__).parent / "static" / OUTLINE_ASSET).write_text(outline_asset(), encoding="utf-8")
+
+
+def _figure(
+    view: str,
+    points: Iterable[Any],
+    faded_points: Iterable[Any],
+    highlight: set[str],
+    outline_href: str | None = None,
+) -> str:
+    regions, static = _static_markup(view, outline_href)
     parts = ['<g class="bodymap-regions">']
     parts += [referral if code in highlight else plain for code, plain, referral in regions]
     parts.append(static)
@@ -248,10 +285,13 @@ def render_svg(
     faded_points: Iterable[Any] = (),
     highlight_regions: Iterable[str] = (),
     title: str | None = None,
+    outline_href: str | None = None,
 ) -> str:
     """A standalone SVG of one view: regions (data-region), outline and numbered markers.
 
-    Points on the other view are skipped, so the same list can be passed to both views."""
+    Points on the other view are skipped, so the same list can be passed to both views. With
+    `outline_href`, the outline is a <use> of the static file outline_asset() (pages that show the
+    map often); without, it is inlined (a sheet, a preview)."""
     _check_view(view)
     highlight = set(highlight_regions)
     unknown = sorted(highlight - set(REGIONS))
@@ -262,7 +302,7 @@ def render_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{vb}" class="bodymap-svg" data-view="{view}" '
         f'role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
-        f"{_figure(view, list(points), list(faded_points), highlight)}</svg>"
+        f"{_figure(view, list(points), list(faded_points), highlight, outline_href)}</svg>"
     )
 
 

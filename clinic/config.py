@@ -44,6 +44,27 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 REMEMBER_COOKIE_DURATION = timedelta(seconds=0)  # no "remember me": every session ends
 
+# Responses compressed when the browser accepts it (Flask-Compress): pages, CSS, JS, SVG, JSON. The
+# levels are the fast ones: the largest pages (a week of six therapists, 170 KB; the visit form,
+# 110 KB) take 0.2 ms with zstd 3, 0.6 ms with brotli 3, about 0.7 ms with gzip 1 (2 ms at gzip 6)
+# for 85-92% fewer bytes. BREACH needs the victim's browser to send many cross-site requests with
+# its cookie and a guess reflected in the page: SameSite=Lax keeps the cookie off those.
+COMPRESS_MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+    "image/svg+xml",
+]
+COMPRESS_ALGORITHM = ["zstd", "br", "gzip"]
+COMPRESS_ZSTD_LEVEL = 3
+COMPRESS_BR_LEVEL = 3
+COMPRESS_LEVEL = 1  # gzip
+# Not streamed responses (our static files): Flask-Compress 1.25 wraps the file in a generator that
+# leaves it unclosed (a ResourceWarning per file). Static files are cached for a year (static_assets).
+COMPRESS_STREAMS = False
+
 # CSRF tokens live as long as the longest session, so a long intake form can still be saved.
 WTF_CSRF_TIME_LIMIT = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 

@@ -1,6 +1,7 @@
 """The body map geometry and SVG: every region drawn, sides right, hit-testing and escaping."""
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from html import escape
 
@@ -388,3 +389,53 @@ def test_the_side_of_a_tap_matches_the_half_of_the_drawing_it_lands_in(view, cod
         else:
             clients_left = x > 100 if view == "front" else x < 100
             assert side == ("left" if clients_left else "right"), (x, y)
+
+
+def test_the_outline_asset_is_up_to_date():
+    """clinic/static/img/bodymap-outline.svg is outline_asset() as a file (no build step). After a
+    change of the outline: `.venv/bin/python -c "import clinic.bodymap as b; b.write_outline_asset()"`."""
+    from pathlib import Path
+
+    import clinic
+
+    path = Path(clinic.__file__).parent / "static" / bm.OUTLINE_ASSET
+    assert path.read_text(encoding="utf-8") == bm.outline_asset()
+
+
+@pytest.mark.parametrize("view", bm.VIEWS)
+def test_a_figure_that_uses_the_asset_draws_the_same(view):
+    """The <use> stands exactly where the inlined outline and captions were; the regions and points
+    stay inline for the page's script and screen readers."""
+    points = [bm.Point("front", 50, 140, 1), bm.Point("back", 80, 120, 2)]
+    inline = bm.render_svg(view, points)
+    used = bm.render_svg(view, points, outline_href="/static/img/bodymap-outline.svg?v=1&x")
+    href = f"/static/img/bodymap-outline.svg?v=1&amp;x#bodymap-outline-{view}"
+    reference = f'<use href="{href}" pointer-events="none"/>'
+    assert used == inline.replace(bm._outline_markup(view), reference)
+    assert f'<g id="bodymap-outline-{view}">{bm._outline_markup(view)}</g>' in bm.outline_asset()
+    assert "bodymap-outline" not in used.replace(reference, "")
+
+
+def test_note_pages_use_the_cached_outline(app, web, login_as, therapist, clinic_id):
+    from clinic.models import Visit
+    from tests.visits_helpers import make_client
+
+    client_id = make_client(app, clinic_id, therapist)
+    with app.app_context():
+        from datetime import date
+
+        from clinic.extensions import db
+
+        visit = Visit(
+            clinic_id=clinic_id, client_id=client_id, therapist_id=therapist, visit_date=date(2026, 11, 18)
+        )
+        db.session.add(visit)
+        db.session.commit()
+        visit_id = visit.id
+    login_as(therapist)
+    page = web.get(f"/visits/{visit_id}/edit").get_data(as_text=True)
+    href = re.search(r'<use href="(/static/img/bodymap-outline\.svg\?v=\w+)#bodymap-outline-front"', page)
+    assert href and "#bodymap-outline-back" in page and 'class="bodymap-outline"' not in page
+    asset = web.get(href.group(1).replace("&amp;", "&"))
+    assert asset.status_code == 200 and asset.mimetype == "image/svg+xml" and asset.cache_control.immutable
+    asset.close()

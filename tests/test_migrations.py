@@ -71,3 +71,76 @@ def test_connection_settings(app):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+
+
+def test_the_due_date_migration_fills_in_existing_clients(empty_database_url, tmp_path):
+    """0011 sets each client's due date by the rule of clinic/rules/recall.py from the visits already
+    there (written here without the ORM, whose hook keeps the date from then on; the clinic and the user
+    as the tables stood at 0010)."""
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace
+
+    from sqlalchemy import JSON, DateTime, Integer, String, column, insert, table
+
+    from clinic.models import Client, User, Visit
+
+    app = create_app(base_config(empty_database_url, tmp_path))
+    with app.app_context():
+        upgrade(revision="0010")
+        clinic_0010 = table(
+            "clinic", column("id", Integer), column("name", String), column("address", String),
+            column("phone", String), column("email", String), column("timezone", String),
+            column("settings", JSON), column("created_at", DateTime(timezone=True)),
+        )  # fmt: skip
+        clinic = SimpleNamespace(
+            id=db.session.execute(
+                insert(clinic_0010)
+                .values(
+                    name="Backfill Clinic", address="", phone="", email="", timezone="Europe/London",
+                    settings={}, created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                )
+                .returning(clinic_0010.c.id)
+            ).scalar_one()
+        )  # fmt: skip
+        user = SimpleNamespace(
+            id=db.session.execute(
+                insert(User.__table__).values(
+                    clinic_id=clinic.id,
+                    email="t@example.test",
+                    name="Theo",
+                    role="therapist",
+                    password_hash="x",
+                )
+            ).inserted_primary_key[0]
+        )
+        db.session.flush()
+        clients = [
+            db.session.execute(
+                insert(Client.__table__).values(clinic_id=clinic.id, first_name=name, last_name="X")
+            ).inserted_primary_key[0]
+            for name in ("due", "none", "tie")
+        ]
+        visits = {}
+        for key, client, day, due in (
+            ("old", clients[0], date(2026, 1, 5), date(2026, 1, 19)),
+            ("latest", clients[0], date(2026, 2, 2), date(2026, 2, 16)),
+            ("plain", clients[0], date(2026, 2, 20), None),
+            ("nothing", clients[1], date(2026, 2, 20), None),
+            ("first", clients[2], date(2026, 3, 1), date(2026, 3, 9)),
+            ("second", clients[2], date(2026, 3, 1), date(2026, 3, 8)),
+        ):
+            visits[key] = db.session.execute(
+                insert(Visit.__table__).values(
+                    clinic_id=clinic.id, client_id=client, therapist_id=user.id, visit_date=day, next_due=due
+                )
+            ).inserted_primary_key[0]
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT id, due_on, due_visit_id FROM client ORDER BY id")).all()
+        db.session.rollback()
+        db.engine.dispose()
+    assert [(due_on and str(due_on), visit) for _, due_on, visit in rows] == [
+        ("2026-02-16", visits["latest"]),
+        (None, None),
+        ("2026-03-08", visits["second"]),
+    ]

@@ -158,3 +158,29 @@ def test_a_password_change_ends_the_session_rows_too(app, web, therapist):
     with app.app_context():
         rows = db.session.scalars(select(UserSession).order_by(UserSession.id)).all()
         assert [r.ended_at is not None for r in rows] == [True, True, False]  # a new one for this browser
+
+
+def test_the_user_loader_does_not_read_the_clinics_logo(app, web, login_as, therapist):
+    """Every request loads the user with the clinic; the logo (up to 300 KB) waits until the sheet or
+    the settings page asks for it."""
+    from sqlalchemy import event
+
+    from clinic.models import Clinic
+
+    with app.app_context():
+        db.session.get(Clinic, db.session.get(User, therapist).clinic_id).logo_png = b"\x89PNG" + b"0" * 1000
+        db.session.commit()
+        engine = db.engine
+    login_as(therapist)
+    sent = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        assert web.get("/account/password").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert any("FROM user_account" in statement for statement in sent)
+    assert not any("logo_png" in statement for statement in sent)

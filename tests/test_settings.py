@@ -5,6 +5,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from clinic.aftercare.wording import DEFAULT_WORDING, EDITABLE_KEYS
 from clinic.extensions import db
@@ -33,7 +34,7 @@ VALID = {
 
 def clinic_row(app, clinic_id):
     with app.app_context():
-        clinic = db.session.get(Clinic, clinic_id)
+        clinic = db.session.get(Clinic, clinic_id, options=[undefer(Clinic.logo_png)])  # deferred
         db.session.expunge(clinic)
         return clinic
 

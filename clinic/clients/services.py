@@ -99,6 +99,8 @@ def _starts_with(column, text: str, sqlite: bool):
 
 def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
     """Clients of a clinic matching `text` by name prefix, phone digits or email prefix."""
+    # Computed for the rows of the page only, as measured (tests/test_performance_shapes.py): after
+    # the sort and LIMIT on PostgreSQL, and only for rows entering SQLite's top-N sorter.
     last_visit = (
         select(func.max(Visit.visit_date))
         .where(Visit.client_id == Client.id)

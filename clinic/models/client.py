@@ -30,6 +30,8 @@ class Client(db.Model):
             "last_key",
             postgresql_ops={"last_key": "text_pattern_ops"},
         ),
+        # The recall list reads a range of due dates (most overdue first), not the visit history.
+        Index("ix_client_clinic_id_due_on", "clinic_id", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,12 @@ class Client(db.Model):
     name_key: Mapped[str] = mapped_column(String(170), default="")
     last_key: Mapped[str] = mapped_column(String(80), default="")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the client is due back and the visit that says so (clinic/rules/recall.py), kept by
+    # clinic/visits/due.py whenever a visit's due date changes. Not part of the optimistic lock: a
+    # signed note must not make the desk's open edit of the client's details a conflict. No foreign
+    # key (visit already refers to client; visits are never deleted).
+    due_on: Mapped[date | None] = mapped_column(Date)
+    due_visit_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic lock: two people editing the same client cannot overwrite each other unseen.

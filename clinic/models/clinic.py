@@ -29,7 +29,9 @@ class Clinic(db.Model):
     # Small, schema-free preferences (paper size, ...); anything queried gets its own column.
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # A small PNG for the aftercare sheet's header (validated and size-capped on upload).
-    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: the user loader joins the clinic on every request, and only the sheet and the settings
+    # page need the picture (up to 300 KB).
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The clinic in its public addresses (the portal /p/<public_slug>, online booking /book/<public_slug>):
     # random, so an address tells nothing about how many clinics there are or which one it is.

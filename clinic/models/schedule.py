@@ -63,6 +63,9 @@ class Appointment(db.Model):
         Index("ix_appointment_clinic_id_start_at", "clinic_id", "start_at"),
         Index("ix_appointment_therapist_id_start_at", "therapist_id", "start_at"),
         Index("ix_appointment_client_id_start_at", "client_id", "start_at"),
+        # A client's next appointments (the client page): every condition in the index, so no planner
+        # picks the clinic's or the client's whole history by the order the indexes were created.
+        Index("ix_appointment_clinic_id_client_id_end_at", "clinic_id", "client_id", "end_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """Template helpers of the visit pages: the body map SVG, the points of a form, page panels."""
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, url_for
 from markupsafe import Markup
 
 from .. import bodymap
@@ -15,7 +15,9 @@ def bodymap_svg(view: str, points, faded=()) -> Markup:
     render_svg builds the SVG from our own geometry and escapes every piece of text it inserts
     (tests/test_bodymap.py feeds it markup), so its output is marked safe here and nowhere else.
     """
-    return Markup(bodymap.render_svg(view, _points(points), _points(faded)))  # noqa: S704
+    # The fixed outline is a cached static file the figure <use>s (not 24 KB inlined in every note).
+    outline = url_for("static", filename=bodymap.OUTLINE_ASSET)
+    return Markup(bodymap.render_svg(view, _points(points), _points(faded), outline_href=outline))  # noqa: S704
 
 
 def _points(points) -> list[bodymap.Point]:
