@@ -52,7 +52,14 @@ def test_public_list_is_short_and_explicit():
         "health",
         "feeds.subscribe",
     }
-    assert PUBLIC_BLUEPRINTS == {"selfintake", "aftercare_public", "messages_public"}
+    assert PUBLIC_BLUEPRINTS == {
+        "selfintake",
+        "aftercare_public",
+        "messages_public",
+        "checkin_public",
+        "booking_public",
+        "portal",  # its pages check the portal's own session (tests/security/test_portal_matrix.py)
+    }
 
 
 def test_role_decorators_refuse_other_roles(app, factory, clinic_id, owner, therapist, frontdesk):
