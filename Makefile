@@ -54,11 +54,16 @@ DATE_SENSITIVE := tests/test_clock.py tests/test_schedule.py tests/test_schedule
 	tests/e2e/test_calendar_keys.py tests/e2e/test_front_desk_journey.py tests/e2e/test_therapist_journey.py \
 	tests/e2e/test_messages_journey.py
 
+# Two instants at a time (CLOCK_JOBS): each run keeps one core busy. A failing instant prints its output.
+CLOCK_JOBS ?= 2
+
 test-clocks: install-dev
-	@for at in $(CLOCKS); do \
-		echo "== the tests' clock at $$at"; \
-		CLINIC_TEST_NOW=$$at $(BIN)/python -m pytest -q -p no:randomly $(DATE_SENSITIVE) $(PYTEST_ARGS) || exit 1; \
-	done
+	@printf '%s\n' $(CLOCKS) | xargs -P $(CLOCK_JOBS) -I{} sh -c '\
+		out=$$(mktemp); \
+		if CLINIC_TEST_NOW={} $(BIN)/python -m pytest -q -p no:randomly -p no:cacheprovider \
+			$(DATE_SENSITIVE) $(PYTEST_ARGS) >$$out 2>&1; \
+		then echo "== clock at {}: $$(tail -n 1 $$out)"; rm -f $$out; \
+		else echo "== clock at {}: FAILED"; cat $$out; rm -f $$out; exit 1; fi' 
 
 lint: install-dev
 	$(BIN)/ruff check .
