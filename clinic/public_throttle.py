@@ -40,3 +40,15 @@ def refuse_when_busy(action: str, limit: int | None = None, window: timedelta = 
     error = TooManyRequests()
     error.retry_after = max(1, math.ceil((hits[limit - 1] + window - utcnow()).total_seconds()))
     raise error
+
+
+def nothing_here(action: str, template: str, **context):
+    """The one answer of a public route for a token or address that opens nothing: a 404 page, and a
+    denied audit row (no clinic, no object: none is known) so the throttle counts it like a good one."""
+    from flask import render_template
+
+    from . import audit
+
+    audit.record(action, outcome="denied")
+    db.session.commit()
+    return render_template(template, **context), 404

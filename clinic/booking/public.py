@@ -16,7 +16,7 @@ from ..clock import clinic_today
 from ..extensions import db
 from ..messages.addresses import email_address
 from ..models import Clinic, Service, User
-from ..public_throttle import refuse_when_busy
+from ..public_throttle import nothing_here, refuse_when_busy
 from ..rules.online_booking import bookable_days
 from ..rules.scheduling import day_label
 from ..schedule.booking import bookable_therapists
@@ -36,9 +36,7 @@ def _private(response: Response) -> Response:
 
 
 def _closed(action: str):
-    audit.record(action, outcome="denied")
-    db.session.commit()
-    return render_template("booking/closed.html"), 404
+    return nothing_here(action, "booking/closed.html")
 
 
 def _open_clinic(slug: str) -> Clinic | None:
@@ -159,9 +157,7 @@ def confirm(token: str):
 
 
 def _dead(action: str):
-    audit.record(action, outcome="denied")
-    db.session.commit()
-    return render_template("booking/dead.html"), 404
+    return nothing_here(action, "booking/dead.html")
 
 
 def _start(value) -> datetime | None:

@@ -11,7 +11,7 @@ from .. import audit
 from ..extensions import db
 from ..messages.settings import message_settings
 from ..models import CheckIn, Clinic, Visit
-from ..public_throttle import refuse_when_busy
+from ..public_throttle import nothing_here, refuse_when_busy
 from ..rules.checkin import ADVICE, BRUISING, RED_FLAGS, SLEEP
 from ..rules.vocabulary import region_label
 from . import answers as answering
@@ -28,9 +28,7 @@ def _not_for_search_engines(response: Response) -> Response:
 
 
 def _dead(action: str):
-    audit.record(action, outcome="denied")
-    db.session.commit()
-    return render_template("checkin/dead.html"), 404
+    return nothing_here(action, "checkin/dead.html")
 
 
 def _advice(level: str, clinic: Clinic) -> tuple[str, str]:

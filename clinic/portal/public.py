@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from .. import audit
 from ..extensions import db
 from ..models import Client
-from ..public_throttle import refuse_when_busy
+from ..public_throttle import nothing_here, refuse_when_busy
 from . import links, sessions
 
 bp = Blueprint("portal", __name__, url_prefix="/p")
@@ -49,9 +49,7 @@ def ask(slug: str):
 
 
 def _dead():
-    audit.record("portal.open", outcome="denied")
-    db.session.commit()
-    return render_template("portal/dead.html"), 404
+    return nothing_here("portal.open", "portal/dead.html")
 
 
 @bp.route("/in/<token>", methods=["GET", "POST"])
