@@ -10,11 +10,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, event, text
 
 from clinic import create_app
 from clinic.clock import SetClock
 from clinic.extensions import db
+
+# CI runs two suites side by side on two cores: how fast hypothesis draws its inputs is not what any test is
+# about, so a loaded machine must not fail one (the deadline is off for the same reason).
+settings.register_profile("knotwork", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("knotwork")
 
 # Fixtures every test may use: the SMTP server (`smtp`) and an app that sends to it (`mail_app`).
 pytest_plugins = ["tests.mail"]

@@ -186,7 +186,7 @@ def book(token: str):
     made = outcome.appointment
     audit.record(
         "booking.confirm",
-        outcome="ok" if made else outcome.status,
+        outcome={"booked": "ok"}.get(outcome.status, outcome.status),
         clinic_id=clinic.id,
         object_type="appointment" if made else None,
         object_id=made.id if made else None,
@@ -197,7 +197,7 @@ def book(token: str):
         (s, f"{day_label(s.astimezone(clinic.tz).date())} at {s.astimezone(clinic.tz):%H:%M}")
         for s in outcome.nearest
     ]
-    status = 200 if outcome.status == "booked" else 409
+    status = 200 if made else 409
     return render_template(
         "booking/result.html", outcome=outcome, nearest=nearest, token=token, **summary
     ), status

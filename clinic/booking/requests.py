@@ -22,7 +22,7 @@ from ..messages import notices
 from ..messages.outbox import queue
 from ..models import Appointment, BookingRequest, Client, Clinic, Service, User
 from ..models.schedule import ACTIVE_STATUSES
-from ..rules.online_booking import CONFIRM_WITHIN, in_window, refusal
+from ..rules.online_booking import CONFIRM_WITHIN, in_window, needs_approval, refusal
 from ..schedule.booking import OutsideHours, SlotTaken, book
 from .policy import policy
 
@@ -94,7 +94,7 @@ def live(token: str) -> BookingRequest | None:
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # booked | refused | taken
+    status: str  # booked | awaiting (the clinic approves first) | refused | taken
     appointment: Appointment | None = None
     message: str = ""
     nearest: tuple[datetime, ...] = ()
@@ -163,6 +163,12 @@ def confirm(request: BookingRequest, clinic: Clinic, today, start: datetime | No
     except OutsideHours:
         request.outcome = "refused"
         return Outcome("refused", message="That time is outside the clinic's hours. Please choose another.")
-    request.outcome, request.appointment_id, request.client_id = "booked", appointment.id, client.id
+    request.appointment_id, request.client_id = appointment.id, client.id
+    if needs_approval(not is_new, rules):
+        # The time is held (a booked appointment) but nothing is confirmed to the client until the
+        # clinic approves it (approvals.py); reminders wait too.
+        request.outcome = "awaiting"
+        return Outcome("awaiting", appointment)
+    request.outcome = "booked"
     notices.booked_online(appointment, new_client=is_new)
     return Outcome("booked", appointment)

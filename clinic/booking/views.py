@@ -1,6 +1,7 @@
-"""The owner's online booking settings: on or off, which services, notice, how far ahead, who, a limit."""
+"""The owner's online booking settings (on or off, which services, notice, how far ahead, who, a limit),
+and the front desk's approvals of new clients' online bookings when the clinic approves them first."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -12,8 +13,10 @@ from .. import audit
 from ..access import roles_required
 from ..extensions import db
 from ..models import Clinic, Service
+from ..panels import add_panel
 from ..public_url import public_url
 from ..rules.online_booking import LIMITS, WHO
+from . import approvals
 from .policy import policy, save_policy
 
 bp = Blueprint("booking", __name__)
@@ -87,3 +90,53 @@ def settings():
     link = public_url("booking_public.page", slug=clinic.public_slug)
     status = 400 if form.errors else 200
     return render_template("booking/settings.html", form=form, link=link, enabled=current.enabled), status
+
+
+DESK_ROLES = ("owner", "frontdesk")
+
+
+def approvals_panel(**_context) -> dict | None:
+    """New clients' online bookings holding a time until someone here approves them (hidden when none)."""
+    rows = approvals.awaiting(current_user.clinic_id)
+    return {"rows": rows, "tz": current_user.clinic.tz} if rows else None
+
+
+def _awaiting_or_404(request_id: int):
+    found = approvals.get_awaiting(current_user.clinic_id, request_id)
+    if found is None:
+        abort(404)  # another clinic's, unknown, or already decided (a second click of either button)
+    return found
+
+
+@bp.post("/online-bookings/<int:request_id>/approve")
+@roles_required(*DESK_ROLES)
+def approve(request_id: int):
+    appointment = approvals.approve(_awaiting_or_404(request_id))
+    audit.record(
+        "booking.approve",
+        object_type="appointment",
+        object_id=appointment.id,
+        client_id=appointment.client_id,
+    )
+    db.session.commit()
+    flash("Approved: the client gets the confirmation and the questionnaire.", "success")
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/online-bookings/<int:request_id>/decline")
+@roles_required(*DESK_ROLES)
+def decline(request_id: int):
+    clinic = db.session.get(Clinic, current_user.clinic_id)
+    appointment = approvals.decline(_awaiting_or_404(request_id), clinic, current_user)
+    audit.record(
+        "booking.decline",
+        object_type="appointment",
+        object_id=appointment.id,
+        client_id=appointment.client_id,
+    )
+    db.session.commit()
+    flash("Declined: the time is free again and the client was told by e-mail.", "success")
+    return redirect(url_for("home.index"))
+
+
+add_panel("home", "booking/_home_approvals.html", DESK_ROLES, -5, approvals_panel)

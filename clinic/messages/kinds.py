@@ -133,6 +133,16 @@ KINDS: dict[str, Kind] = {
             placeholders=_CLINIC | {"link"},
         ),
         Kind(
+            "booking_declined",
+            "Online booking: not taken",
+            "appointments",
+            "Your booking request at {clinic}",
+            "Hello {name},\n\nThank you for booking {service} on {when} online. We are sorry: we cannot take "
+            "this booking, and the time is free again.\n\nPlease call us on {clinic_phone} and we will find "
+            "a time that works.",
+            placeholders=_APPOINTMENT,
+        ),
+        Kind(
             "portal_link",
             "Portal sign-in link",
             "portal",  # asked for this minute by the client: not a topic anyone subscribes to

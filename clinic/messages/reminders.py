@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import Appointment, Client, Clinic, HealthRecord, IntakeLink, Message, User
+from ..models import Appointment, BookingRequest, Client, Clinic, HealthRecord, IntakeLink, Message, User
 from ..rules.messaging import reminder_is_due
 from .outbox import queue
 from .settings import message_settings
@@ -39,9 +39,17 @@ def _upcoming(clinic_id: int, now: datetime, within: timedelta) -> list[Appointm
                 Appointment.start_at > now,
                 Appointment.start_at <= now + within,
                 Appointment.status == "booked",
+                ~_awaiting_approval(),
             )
             .order_by(Appointment.start_at)
         )
+    )
+
+
+def _awaiting_approval():
+    """An online booking the clinic has not approved yet: the client was told nothing is confirmed."""
+    return exists().where(
+        BookingRequest.appointment_id == Appointment.id, BookingRequest.outcome == "awaiting"
     )
 
 

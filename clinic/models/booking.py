@@ -3,11 +3,12 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..database import UTCDateTime
 from ..extensions import db
+from .schedule import Appointment
 
 
 class BookingRequest(db.Model):
@@ -18,6 +19,8 @@ class BookingRequest(db.Model):
     __table_args__ = (
         # the per-address limit: this clinic's requests for one address in the last hour
         Index("ix_booking_request_clinic_id_email_created_at", "clinic_id", "email", "created_at"),
+        # the approvals panel: this clinic's requests awaiting approval (a range, not the history)
+        Index("ix_booking_request_clinic_id_outcome", "clinic_id", "outcome"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +36,10 @@ class BookingRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # pending -> booked | refused | taken (the slot went meanwhile) | expired (never confirmed)
+    # | awaiting (holds the time for the clinic's approval) -> booked | declined
     outcome: Mapped[str] = mapped_column(String(12), default="pending")
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), index=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("client.id"))
+
+    appointment: Mapped[Appointment | None] = relationship()

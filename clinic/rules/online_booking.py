@@ -5,6 +5,8 @@ Pure: `now` and `today` are arguments. Decisions the issue leaves open:
   slot that fell inside the notice while the client read their e-mail is refused then (and the next
   free slots offered).
 - "How far ahead" is in days of the clinic's calendar, today being day 0.
+- "Approval required" applies to new clients: an existing client (matched by e-mail) books directly, a
+  new client's booking holds the time until the front desk approves or declines it.
 - The limit of upcoming online bookings counts the client's future active appointments that were
   booked online; staff bookings do not count against it.
 """
@@ -15,6 +17,7 @@ from datetime import date, datetime, timedelta
 WHO = {
     "anyone": "New and existing clients",
     "existing": "Existing clients only (matched by e-mail)",
+    "approval": "New clients after the clinic approves (existing clients book directly)",
 }
 DEFAULTS = {
     "enabled": False,
@@ -82,3 +85,8 @@ def refusal(known_client: bool, upcoming_online: int, policy: BookingPolicy) -> 
             "takes this way. Please call to book another."
         )
     return None
+
+
+def needs_approval(known_client: bool, policy: BookingPolicy) -> bool:
+    """A booking the clinic approves before it is confirmed to the client (the time is held meanwhile)."""
+    return policy.who == "approval" and not known_client

@@ -304,6 +304,20 @@ AUDITED: dict[tuple[str, str], Case] = {
         ("booking.confirm",),
         (200,),
     ),
+    ("POST", "booking.approve"): Case(
+        "frontdesk",
+        lambda c: ("POST", f"/online-bookings/{A(c).awaiting_request}/approve", {}, None),
+        ("booking.approve",),
+        (302,),
+        CLIENT2,
+    ),
+    ("POST", "booking.decline"): Case(
+        "frontdesk",
+        lambda c: ("POST", f"/online-bookings/{A(c).awaiting_request}/decline", {}, None),
+        ("booking.decline",),
+        (302,),
+        CLIENT2,
+    ),
     ("POST", "checkin.handled"): Case(
         "therapist",
         lambda c: ("POST", f"/check-ins/{A(c).check_in}/handled", {}, None),

@@ -59,6 +59,8 @@ FRONTDESK_ALLOWED = {
     "schedule.reschedule": "moving an appointment",
     "schedule.cancel": "cancelling an appointment",
     "schedule.set_status": "arrived / completed / no-show",
+    "booking.approve": "approving a new client's online booking (a time and a name, no health data)",
+    "booking.decline": "declining a new client's online booking",
     "schedule_api.list_appointments": "the calendar's JSON (no clinical data)",
     "schedule_api.create_appointment": "booking from the calendar",
     "feeds.appointment": "one appointment as .ics (no clinical data)",

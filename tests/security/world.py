@@ -79,6 +79,7 @@ class Side:
     check_in: int = 0
     check_in_token: str = ""
     booking_token: str = ""
+    awaiting_request: int = 0  # a new client's online booking holding a time for the desk's approval
     public_slug: str = ""
     portal_token: str = ""  # a sign-in link of the client, as its e-mail carries it
     message: int = 0
@@ -119,6 +120,19 @@ def _booking_request(clinic, service, therapist) -> str:
     return requests.issue_link(requests.ask(clinic, service, therapist, start, details))
 
 
+def _awaiting_request(clinic, client, service, therapist, start) -> int:
+    """A confirmed online booking of a new client that the clinic approves first ("approval required")."""
+    from clinic.booking import requests
+    from clinic.schedule.booking import book
+
+    details = {"first_name": "Held", "last_name": "Online", "email": f"held-{clinic.id}@example.test"}
+    request = requests.ask(clinic, service, therapist, start, details)
+    request.appointment_id = book(clinic, therapist, client, service, start, notes="Booked online").id
+    request.client_id, request.outcome = client.id, "awaiting"
+    db.session.flush()
+    return request.id
+
+
 def _answered_check_in(visit) -> tuple[str, int]:
     """The check-in link of the signed visit, as its message carries it, answered with a bruise that
     needs a call (so it shows on the therapist's home page)."""
@@ -154,6 +168,7 @@ SEED_PARAMS = {
     "kind": lambda s: "recall",  # the kinds of message are the same in every clinic
     "check_in_id": lambda s: s.check_in,
     "slug": lambda s: s.public_slug,  # the clinic's portal address
+    "request_id": lambda s: s.awaiting_request,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -438,6 +453,7 @@ def _seed_side(app, name: str) -> Side:
     db.session.add_all([appointment, follow_up])
     db.session.flush()
     side.appointment, side.follow_up = appointment.id, follow_up.id
+    side.awaiting_request = _awaiting_request(clinic, client2, service, therapist, start + timedelta(days=14))
 
     # self-intake: one link submitted (waiting for review), then a pending one
     link, _token, _ = links.create_link(client, users["frontdesk"])
