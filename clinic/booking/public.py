@@ -6,8 +6,6 @@ booking and an unknown clinic get the same 404 page; a request gets the same ans
 address (known client, new, or one that asked too often); dead, used and expired links one 404 page.
 """
 
-from datetime import datetime
-
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
@@ -22,7 +20,7 @@ from ..rules.scheduling import day_label
 from ..schedule.booking import bookable_therapists
 from . import requests as booking_requests
 from .policy import policy
-from .slots import free_slots, online_services, therapists_for
+from .slots import free_slots, online_services, slot_start, therapists_for
 
 bp = Blueprint("booking_public", __name__, url_prefix="/book")
 REQUESTS_PER_IP = 10  # per 10 minutes: a person books once or twice; more is a script
@@ -160,14 +158,6 @@ def _dead(action: str):
     return nothing_here(action, "booking/dead.html")
 
 
-def _start(value) -> datetime | None:
-    try:
-        start = datetime.fromisoformat(value) if isinstance(value, str) and len(value) < 40 else None
-    except ValueError:
-        return None
-    return start if start is not None and start.tzinfo is not None else None
-
-
 @bp.post("/confirm/<token>")
 def book(token: str):
     refuse_when_busy("booking.confirm")
@@ -176,7 +166,7 @@ def book(token: str):
         return _dead("booking.confirm")
     clinic = db.session.get(Clinic, booking.clinic_id)
     other = request.form.get("start")
-    start = _start(other) if other else None
+    start = slot_start(other) if other else None
     if other and start is None:
         return _dead("booking.confirm")
     outcome = booking_requests.confirm(booking, clinic, clinic_today(clinic), start)

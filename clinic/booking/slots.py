@@ -20,6 +20,15 @@ class Slot:
     therapist_id: int
 
 
+def slot_start(value) -> datetime | None:
+    """A start as a page posts it back (an ISO time with its offset), or None when it is not one."""
+    try:
+        start = datetime.fromisoformat(value) if isinstance(value, str) and len(value) < 40 else None
+    except ValueError:
+        return None
+    return start if start is not None and start.tzinfo is not None else None
+
+
 def online_services(clinic: Clinic, policy: BookingPolicy) -> list[Service]:
     if not policy.service_ids:
         return []

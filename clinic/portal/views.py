@@ -11,12 +11,14 @@ from ..aftercare.pdf import render_pdf
 from ..aftercare.public import diagram_svg, tel_href
 from ..aftercare.views import VISIT_OPTIONS
 from ..aftercare.wording import CALL_CLINIC_HEADING, URGENT_HEADING
+from ..booking.slots import slot_start
 from ..extensions import db
 from ..messages import consent
 from ..messages.reminders import needs_questionnaire
 from ..models import Clinic, User
+from ..rules.scheduling import day_label
 from ..schedule import booking
-from . import services, sessions
+from . import moving, services, sessions
 from .public import bp
 
 
@@ -76,6 +78,67 @@ def cancel(appointment_id: int):
     _record("portal.appointment_cancel", client, "appointment", appointment.id)
     db.session.commit()
     flash("Your appointment is cancelled. A confirmation is on its way by e-mail.", "success")
+    return redirect(url_for("portal.home"), 303)
+
+
+def _when(start, clinic) -> str:
+    local = start.astimezone(clinic.tz)
+    return f"{day_label(local.date())} at {local:%H:%M}"
+
+
+@bp.get("/appointments/<int:appointment_id>/move")
+def move_form(appointment_id: int):
+    """The therapist's free times on a day the client picks (the appointment's own day first)."""
+    client, clinic = _signed_in()
+    appointment = services.own_appointment(client, appointment_id)
+    if appointment is None:
+        _denied("appointment", appointment_id, client)
+    if not moving.may_move(appointment, clinic):
+        flash(f"This appointment can no longer be moved online. Please call {clinic.phone}.", "error")
+        return redirect(url_for("portal.home"), 303)
+    days = moving.days(clinic)
+    own_day = appointment.start_at.astimezone(clinic.tz).date()
+    asked = request.args.get("day", "")
+    day = next((d for d in days if d.isoformat() == asked), own_day if own_day in days else days[0])
+    page = render_template(
+        "portal/move.html",
+        client=client,
+        clinic=clinic,
+        appointment=appointment,
+        when=_when(appointment.start_at, clinic),
+        days=days,
+        day=day,
+        day_label=day_label,
+        slots=moving.free_times(appointment, clinic, day),
+        phone_href=tel_href(clinic.phone or ""),
+    )
+    _record("portal.appointment_move_view", client, "appointment", appointment.id)
+    db.session.commit()
+    return page
+
+
+@bp.post("/appointments/<int:appointment_id>/move")
+def move(appointment_id: int):
+    client, clinic = _signed_in()
+    appointment = services.own_appointment(client, appointment_id)
+    if appointment is None:
+        _denied("appointment", appointment_id, client)
+    start = slot_start(request.form.get("start"))
+    back = url_for("portal.move_form", appointment_id=appointment.id)
+    try:
+        if start is None:
+            raise booking.Stale()
+        moving.move(appointment, clinic, start)
+    except (booking.Stale, booking.SlotTaken, booking.OutsideHours):
+        db.session.rollback()
+        audit.record("portal.appointment_move", object_type="appointment", object_id=appointment.id,
+                     client_id=client.id, clinic_id=client.clinic_id, outcome="refused")  # fmt: skip
+        db.session.commit()
+        flash("That time is no longer free. Please choose another.", "error")
+        return redirect(back + (f"?day={start.astimezone(clinic.tz).date()}" if start else ""), 303)
+    _record("portal.appointment_move", client, "appointment", appointment.id)
+    db.session.commit()
+    flash(f"Moved to {_when(start, clinic)}. A confirmation is on its way by e-mail.", "success")
     return redirect(url_for("portal.home"), 303)
 
 

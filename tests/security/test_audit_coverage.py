@@ -10,11 +10,14 @@ Where one request changes several objects the rule is one row per object, listed
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from clinic.clock import clinic_today
 from clinic.extensions import db
+from clinic.models import Clinic
 
 from .conftest import log_in, portal_sign_in
 from .helpers import form_for
@@ -80,6 +83,20 @@ def _submitted_link(c) -> tuple[int, int]:
     assert response.status_code == 302
     link_id = audit_rows_after(c.app, 0)[-1]["object_id"]
     return a.client2, link_id
+
+
+def _portal_move(c):
+    """Move clinic A's first client's appointment to the first free time the portal offers them."""
+    url = f"/p/appointments/{A(c).appointment}/move"
+    for days in range(1, 15):
+        with c.app.app_context():
+            day = clinic_today(db.session.get(Clinic, A(c).clinic)) + timedelta(days=days)
+        found = re.search(
+            r'name="start" value="([^"]+)"', c.web.get(f"{url}?day={day}").get_data(as_text=True)
+        )
+        if found:
+            return "POST", url, {"start": found.group(1)}, None
+    pytest.fail("the portal offered no free time in two weeks: the world has no opening hours?")
 
 
 def _check_in_answer(c):
@@ -337,6 +354,19 @@ AUDITED: dict[tuple[str, str], Case] = {
         "portal",
         lambda c: ("POST", f"/p/appointments/{A(c).appointment}/cancel", {}, None),
         ("portal.appointment_cancel",),
+        (303,),
+        CLIENT,
+    ),
+    ("GET", "portal.move_form"): Case(
+        "portal",
+        get(lambda c: f"/p/appointments/{A(c).appointment}/move"),
+        ("portal.appointment_move_view",),
+        client=CLIENT,
+    ),
+    ("POST", "portal.move"): Case(
+        "portal",
+        _portal_move,
+        ("portal.appointment_move",),
         (303,),
         CLIENT,
     ),

@@ -93,6 +93,8 @@ FRONTDESK_ALLOWED = {
             "signed_out",
             "home",
             "cancel",
+            "move_form",
+            "move",
             "aftercare",
             "aftercare_pdf",
             "questionnaire",
