@@ -216,7 +216,7 @@ def test_a_portal_session_opens_no_staff_page_and_staff_stay_signed_in(portal, o
     assert web.get(f"/clients/{client_id}").status_code == 200  # signing out of the portal keeps staff in
 
 
-def test_the_questionnaire_when_due_opens_a_fresh_self_intake_link(portal, owner):
+def test_the_questionnaire_when_due_opens_a_fresh_self_intake_link(portal, owner, therapist):
     app, sink, slug, client_id, _ = portal
     web = sign_in(app, sink, slug)
     assert "Fill in the questionnaire" in web.get("/p/").get_data(as_text=True)
@@ -228,6 +228,10 @@ def test_the_questionnaire_when_due_opens_a_fresh_self_intake_link(portal, owner
             e.action for e in db.session.scalars(select(AuditEvent).where(AuditEvent.client_id == client_id))
         ]
         assert "portal.questionnaire" in actions
+        # in the name of the therapist the client is booked with (who reviews it), not the owner's
+        from clinic.models import IntakeLink
+
+        assert db.session.scalars(select(IntakeLink.created_by_id)).one() == therapist
     # the link is out: no second one, and the button is gone
     assert "Fill in the questionnaire" not in web.get("/p/").get_data(as_text=True)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..messages import notices
-from ..models import Appointment, Client, Clinic, Visit
+from ..models import Appointment, Client, Clinic, User, Visit
 from ..rules.scheduling import day_label
 from ..schedule import booking
 
@@ -123,3 +123,30 @@ def cancel(appointment: Appointment, clinic: Clinic) -> None:
         raise booking.Stale()
     booking.set_status(appointment, "cancelled", seen_version=None, reason=CANCEL_REASON)
     notices.appointment_cancelled(appointment, by=None)
+
+
+def questionnaire_issuer(client: Client, clinic: Clinic) -> User | None:
+    """Whose name a questionnaire link asked for in the portal goes out in (the portal has no staff member
+    of its own): the therapist of the client's next appointment, who reviews it, else the clinic's owner."""
+    therapist = db.session.scalars(
+        select(User)
+        .join(Appointment, Appointment.therapist_id == User.id)
+        .where(
+            Appointment.client_id == client.id,
+            Appointment.clinic_id == clinic.id,
+            Appointment.status == "booked",
+            Appointment.start_at >= utcnow(),
+            User.active.is_(True),
+        )
+        .order_by(Appointment.start_at)
+        .limit(1)
+    ).first()
+    return (
+        therapist
+        or db.session.scalars(
+            select(User)
+            .where(User.clinic_id == clinic.id, User.role == "owner", User.active.is_(True))
+            .order_by(User.id)
+            .limit(1)
+        ).first()
+    )

@@ -3,7 +3,6 @@ and message choices. Each reads the client from the portal session and finds onl
 (another id is a 404, audited as denied); CSRF guards every POST (the app's CSRFProtect)."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from .. import audit
 from ..aftercare.documents import visit_sheet
@@ -15,7 +14,7 @@ from ..booking.slots import slot_start
 from ..extensions import db
 from ..messages import consent
 from ..messages.reminders import needs_questionnaire
-from ..models import Clinic, User
+from ..models import Clinic
 from ..rules.scheduling import day_label
 from ..schedule import booking
 from . import moving, services, sessions
@@ -190,11 +189,7 @@ def questionnaire():
     if not needs_questionnaire(client):
         flash("We have your questionnaire already: nothing to fill in now.", "info")
         return redirect(url_for("portal.home"), 303)
-    # The link is issued in the name of the clinic's owner: the portal has no staff member of its own.
-    issuer = db.session.scalars(
-        select(User).where(User.clinic_id == clinic.id, User.role == "owner", User.active.is_(True))
-        .order_by(User.id)
-    ).first()  # fmt: skip
+    issuer = services.questionnaire_issuer(client, clinic)
     if issuer is None:
         flash(f"The questionnaire is not available online. Please call {clinic.phone}.", "error")
         return redirect(url_for("portal.home"), 303)
