@@ -35,6 +35,7 @@ class MessageQueue:
             self.huey = SqliteHuey("knotwork", filename=filename, results=False, utc=True)
         self._deliver = self.huey.task(name="deliver")(self._deliver_task)
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
+        self._portal_request = self.huey.task(name="portal_request")(self._portal_request_task)
 
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():
@@ -53,6 +54,19 @@ class MessageQueue:
                 db.session.commit()
                 self._deliver.schedule(args=(message_id,), delay=max(1.0, wait))
             return outcome
+
+    def _portal_request_task(self, clinic_id: int, typed: str) -> None:
+        from ..portal.links import request_link  # the portal builds on messages, not the other way
+
+        with self.app.app_context(), reads_before_writes():
+            request_link(clinic_id, typed)
+            db.session.commit()
+
+    def portal_request(self, clinic_id: int, typed: str) -> None:
+        """A client's request for a portal sign-in link, matched to clients by the worker: the page that
+        took it did the same work for a known address as for an unknown one (no timing tells them apart).
+        The typed address waits in the queue's storage (a contact detail, never health data)."""
+        self._portal_request(clinic_id, typed)
 
     def _tick_task(self) -> int:
         with self.app.app_context(), reads_before_writes():

@@ -53,9 +53,13 @@ def _clients_with(clinic: Clinic, address: str) -> list[Client]:
     )
 
 
-def request_link(clinic: Clinic, typed: str) -> None:
-    """Queue a sign-in mail to every active client of `clinic` with this address (unless it asked too
-    often this hour). Audited per request; the caller shows the same answer whatever happened."""
+def request_link(clinic_id: int, typed: str) -> None:
+    """Queue a sign-in mail to every active client of the clinic with this address (unless it asked too
+    often this hour). Run by the worker (queue.portal_request), so the page that took the request answers
+    the same, in the same time, whatever happens here."""
+    clinic = db.session.get(Clinic, clinic_id)
+    if clinic is None:
+        return
     address = email_address(typed or "")
     clients = _clients_with(clinic, address) if address else []
     if not clients:

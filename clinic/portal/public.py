@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from .. import audit
 from ..extensions import db
+from ..messages.queue import queue_for
 from ..models import Client
 from ..public_throttle import nothing_here, refuse_when_busy
 from . import links, sessions
@@ -40,8 +41,8 @@ def ask(slug: str):
             error = "Enter the e-mail address the clinic has for you, like name@example.com."
             return render_template("portal/ask.html", clinic=clinic, email=typed, error=error), 400
         audit.record("portal.ask", clinic_id=clinic.id)  # the per-IP count, known and unknown alike
-        links.request_link(clinic, typed)
         db.session.commit()
+        queue_for(current_app._get_current_object()).portal_request(clinic.id, typed)  # matched by the worker
         return render_template("portal/ask.html", clinic=clinic, sent=SENT)
     audit.record("portal.ask", outcome="asked", clinic_id=clinic.id)
     db.session.commit()
