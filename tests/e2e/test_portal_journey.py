@@ -1,13 +1,14 @@
 """Journey: a client on a 390 px phone asks the clinic's portal page for a link, reads the e-mail from
 the test's SMTP server, opens the link, sees the appointments, and cancels one inside the clinic's
-window; the one due in two hours shows the clinic's number instead. Axe and no sideways scroll on
-every page."""
+window after moving it to another free time; the one due in two hours shows the clinic's number
+instead. Axe and no sideways scroll on every page."""
 
 import re
 from urllib.parse import urlsplit
 
 from clinic.extensions import db
 from clinic.models import Appointment
+from clinic.schedule import hours
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_aftercare_public_journey import PHONE, overflow
 from tests.mail import run_worker, text_of
@@ -27,10 +28,10 @@ def check(page, axe_source, name):
     screenshot(page, name)
 
 
-def test_a_client_signs_in_by_e_mail_and_cancels_on_a_phone(
+def test_a_client_signs_in_by_e_mail_moves_and_cancels_on_a_phone(
     mail_live_app, smtp, clinic_id, therapist, clock, context_factory, axe_source
 ):
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, time
 
     app, (_, sink) = mail_live_app, smtp
     clock.set(datetime(2026, 11, 18, 10, 0, tzinfo=UTC))
@@ -63,6 +64,23 @@ def test_a_client_signs_in_by_e_mail_and_cancels_on_a_phone(
     check(phone, axe_source, "portal-phone-home")
     assert phone.get_by_role("link", name="023 9200 0140").first.get_attribute("href") == "tel:02392000140"
     assert phone.get_by_role("button", name="Cancel this appointment").count() == 1  # not the one in 2 hours
+
+    # move it to Tuesday 10:00 with the same therapist (the clinic's hours: weekdays 09:00-13:00)
+    with app.app_context():
+        hours.save(clinic_id, None, {day: [(time(9), time(13))] for day in range(5)})
+        db.session.commit()
+    phone.get_by_role("link", name="Move").click()
+    phone.get_by_role("heading", level=1, name="Move your appointment").wait_for()
+    phone.get_by_label("Day", exact=True).select_option(label="Tuesday 24 November")
+    phone.get_by_role("button", name="Show free times").click()
+    phone.get_by_role("heading", name="Free times with Theo Therapist on Tuesday 24 November").wait_for()
+    check(phone, axe_source, "portal-phone-move")
+    phone.once("dialog", lambda dialog: dialog.accept())  # the app's data-confirm
+    phone.get_by_role("button", name="10:00").click()
+    phone.get_by_text("Moved to Tuesday 24 November at 10:00").wait_for()
+    with app.app_context():
+        assert db.session.get(Appointment, later).start_at == datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+        db.session.remove()
 
     phone.once("dialog", lambda dialog: dialog.accept())  # the app's data-confirm
     phone.get_by_role("button", name="Cancel this appointment").click()
