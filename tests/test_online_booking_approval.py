@@ -33,6 +33,11 @@ def _confirmed(app, sink, clinic_id, service_id, therapist, **details):
     return web.post(LINK.search(text_of(mail)).group(1))
 
 
+def appointment_client_and_clinic(appointment_id: int):
+    appointment = db.session.get(Appointment, appointment_id)
+    return appointment.client, db.session.get(Clinic, appointment.clinic_id)
+
+
 def _kinds(app) -> list[str]:
     with app.app_context():
         return db.session.scalars(select(Message.kind).order_by(Message.id)).all()
@@ -50,6 +55,12 @@ def test_a_new_client_holds_the_time_until_the_desk_approves(
         request = db.session.scalars(select(BookingRequest)).one()
         assert (appointment.status, request.outcome) == ("booked", "awaiting")
     assert _kinds(app) == ["booking_request"]  # nothing confirmed, no questionnaire yet
+    with app.app_context():  # the client's portal says so too
+        from clinic.portal import services as portal
+
+        client, clinic = appointment_client_and_clinic(appointment.id)
+        [shown] = portal.upcoming(client, clinic)
+        assert shown.awaiting
 
     clock = app.config["CLOCK"]
     clock.set(appointment.start_at - timedelta(hours=23))  # inside every reminder offset
@@ -64,6 +75,10 @@ def test_a_new_client_holds_the_time_until_the_desk_approves(
     assert "Online bookings to approve" not in desk.get("/").get_data(as_text=True)
     assert desk.post(f"/online-bookings/{request.id}/approve").status_code == 404  # decided already
     assert _kinds(app)[:3] == ["booking_request", "confirmation", "intake_link"]
+    with app.app_context():
+        from clinic.portal import services as portal
+
+        assert not portal.upcoming(*appointment_client_and_clinic(appointment.id))[0].awaiting
     run_worker(app)
     subjects = [mail["Subject"] for mail in sink.to(DETAILS["email"])]
     assert any(subject.startswith("Your appointment at Harbour Test Clinic") for subject in subjects)

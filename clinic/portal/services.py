@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import utcnow
 from ..extensions import db
 from ..messages import notices
-from ..models import Appointment, Client, Clinic, User, Visit
+from ..models import Appointment, BookingRequest, Client, Clinic, User, Visit
 from ..rules.scheduling import day_label
 from ..schedule import booking
 
@@ -41,6 +41,7 @@ class Shown:
     appointment: Appointment
     when: str
     can_cancel: bool
+    awaiting: bool = False  # an online booking the clinic has not approved yet
 
 
 def _when(appointment: Appointment, clinic: Clinic) -> str:
@@ -70,7 +71,20 @@ def upcoming(client: Client, clinic: Clinic) -> list[Shown]:
         .where(Appointment.start_at >= now, Appointment.status == "booked")
         .order_by(Appointment.start_at)
     ).all()
-    return [Shown(a, _when(a, clinic), may_cancel(a, clinic, now)) for a in rows]
+    held = _awaiting_approval([a.id for a in rows])
+    return [Shown(a, _when(a, clinic), may_cancel(a, clinic, now), a.id in held) for a in rows]
+
+
+def _awaiting_approval(appointment_ids: list[int]) -> set[int]:
+    if not appointment_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(BookingRequest.appointment_id).where(
+                BookingRequest.appointment_id.in_(appointment_ids), BookingRequest.outcome == "awaiting"
+            )
+        )
+    )
 
 
 def past(client: Client, clinic: Clinic) -> list[Shown]:
