@@ -211,4 +211,4 @@ def version(client_id: int, number: int):
     )
 
 
-from . import link_views, panels  # noqa: E402,F401  (their routes and panels join this blueprint)
+from . import awaiting_review, link_views, panels  # noqa: E402,F401  (their routes and panels join this blueprint)

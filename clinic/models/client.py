@@ -137,6 +137,10 @@ class IntakeLink(db.Model):
     """
 
     __tablename__ = "intake_link"
+    # the home pages' "questionnaires to review": a clinic's submitted links, oldest first (a range)
+    __table_args__ = (
+        Index("ix_intake_link_clinic_id_status_submitted_at", "clinic_id", "status", "submitted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)

@@ -1,0 +1,87 @@
+"""The front desk's home: today's arrivals by therapist with who is next, and what is waiting on the desk
+(questionnaires sent back, clients due for a recall). Counts only where the rows are health data."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from flask_login import current_user
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
+
+from ..clock import clinic_today, utcnow
+from ..extensions import db
+from ..intake.awaiting_review import waiting_count  # a count: no answers reach the desk
+from ..models import ACTIVE_STATUSES, Appointment, Client, User
+from ..panels import add_panel
+from ..rules.scheduling import local_instant
+from .recall import PAGE_SIZE as RECALL_PAGE
+
+NEXT_STATUSES = ("booked", "arrived")
+
+
+@dataclass
+class TherapistDay:
+    therapist: User
+    rows: list[Appointment] = field(default_factory=list)
+    next: Appointment | None = None
+
+
+def today_by_therapist(clinic, now: datetime) -> list[TherapistDay]:
+    """Every therapist's appointments today (cancelled left out), and each one's next client: the
+    first not yet seen whose end is still ahead (an arrived client in the room counts)."""
+    start = local_instant(clinic_today(clinic), time(), clinic.tz)
+    rows = db.session.scalars(
+        select(Appointment)
+        .join(Appointment.client)
+        .join(Appointment.therapist)
+        .join(Appointment.service)
+        .options(
+            contains_eager(Appointment.client),
+            contains_eager(Appointment.therapist),
+            contains_eager(Appointment.service),
+        )
+        .where(
+            Appointment.clinic_id == clinic.id,
+            Appointment.start_at >= start,
+            Appointment.start_at < start + timedelta(days=1),
+            Appointment.status != "cancelled",
+        )
+        .order_by(User.name, Appointment.start_at)
+    ).unique()
+    days: dict[int, TherapistDay] = {}
+    for row in rows:
+        day = days.setdefault(row.therapist_id, TherapistDay(row.therapist))
+        day.rows.append(row)
+        if day.next is None and row.status in NEXT_STATUSES and row.end_at > now:
+            day.next = row
+    return list(days.values())
+
+
+def recall_due(clinic) -> int:
+    """Clients the recall list shows, counted up to one page and one more ("100+")."""
+    today = clinic_today(clinic)
+    booked = exists().where(
+        Appointment.client_id == Client.id,
+        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.start_at >= local_instant(today, time(), clinic.tz),
+    )
+    due = (
+        select(Client.id)
+        .where(Client.clinic_id == clinic.id, Client.due_on < today, Client.archived_at.is_(None), ~booked)
+        .limit(RECALL_PAGE + 1)
+    )
+    return db.session.scalar(select(func.count()).select_from(due.subquery()))
+
+
+def desk_panel(**_context) -> dict:
+    clinic = current_user.clinic
+    return {
+        "days": today_by_therapist(clinic, utcnow()),
+        "today": clinic_today(clinic),
+        "intakes": waiting_count(clinic.id),
+        "recall": recall_due(clinic),
+        "recall_cap": RECALL_PAGE,
+    }
+
+
+add_panel("home", "schedule/_home_desk.html", ("frontdesk",), 0, desk_panel)
