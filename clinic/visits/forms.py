@@ -69,6 +69,8 @@ class PlanItemForm(Form):
     )
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="proceed")
     reason = StringField("Reason to go ahead", validators=[Optional(), Length(max=300)])
+    # Drawn on the first of several items with the same findings: its reason then covers them all.
+    share = BooleanField("Same reason for all", default=True)
 
     def validate_region(self, field):
         if bool(field.data) != bool(self.technique.data):
