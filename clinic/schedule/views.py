@@ -125,4 +125,4 @@ def recall_list():
     )
 
 
-from . import appointments, followup_views, panels, settings_views  # noqa: E402, F401  (routes on bp)
+from . import appointments, followup_views, panels, settings_views, visit_panels  # noqa: E402, F401  (routes on bp)

@@ -113,4 +113,5 @@ def register_template_helpers(app: Flask) -> None:
         alert_panels=lambda client: panels_for("alerts", client=client),
         visit_actions=lambda visit: panels_for("visit_actions", visit=visit),
         visit_panels=lambda visit: panels_for("visit", visit=visit),
+        follow_up_panels=lambda visit: panels_for("follow_ups", visit=visit),
     )
