@@ -279,6 +279,7 @@ def test_the_signed_note_offers_booking_before_printing_then_shows_what_was_book
         "content_hash": "0" * 64,
     }
     visit_id = add_visit(app, clinic_id, client, therapist, MONDAY, frequency={"recommended": PLAN}, **signed)
+    add_appointment(app, clinic_id, therapist, client, services[60], local(THURSDAY, 10))  # the desk's
     login_as(therapist)
     page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
     actions = page[page.index('<div class="actions">') :]
@@ -290,6 +291,7 @@ def test_the_signed_note_offers_booking_before_printing_then_shows_what_was_book
     page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
     assert "Proposed dates:" not in page
     booked = page[page.index("<strong>Booked:</strong>") :].split("</p>")[0]
-    assert "Thu 6 Jun, 10:00" in booked and "Mon 17 Jun, 10:00" in booked
-    assert ">4 follow-ups booked</a>" in page and ">Book follow-ups</a>" not in page
-    assert services  # the calendar's services were there to book with
+    assert "Thu 6 Jun, 10:00" not in booked and "Mon 17 Jun, 10:00" in booked
+    assert ">3 follow-ups booked</a>" in page and ">Book follow-ups</a>" not in page
+    diary = page[page.index("<strong>Also in the client's diary:</strong>") :].split("</p>")[0]
+    assert "Thu 6 Jun, 10:00" in diary  # booked by the desk beforehand: it counts for the plan
