@@ -73,7 +73,7 @@ bench-load: install-dev
 	$(BIN)/python bench/load.py
 
 bench: install-dev
-	for script in bench/screening.py bench/frequency.py bench/aftercare_pdf.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	for script in bench/screening.py bench/frequency.py bench/aftercare_pdf.py bench/search_fold.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .coverage htmlcov

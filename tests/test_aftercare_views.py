@@ -305,7 +305,7 @@ def test_sheet_has_every_section_red_flag_and_the_visit(
     # self-care for the tools used on the muscles treated
     assert "Massage ball against a wall" in text and "Gentle stretches" in text
     assert "Foam roller:" not in text
-    assert "Aftercare wording standard-1" in text
+    assert "Aftercare wording" not in text  # the internal label: in the properties only
 
 
 def test_sheet_carries_precautions_for_what_was_done_and_nothing_else_of_the_health_history(
@@ -353,6 +353,18 @@ def test_no_appointment_booked_says_how_to_book(app, web, login_as, therapist, v
     assert "No appointment is booked yet: call us on 023 9200 0140 to book." in text
 
 
+def test_the_therapists_home_care_advice_prints_as_written(app, web, login_as, therapist, visit_id, clock):
+    with app.app_context():
+        db.session.get(Visit, visit_id).aftercare_given = "Doorway stretch, 30 s x 3, twice a day."
+        db.session.commit()
+    clock.set(NOW)
+    login_as(therapist)
+    text = pdf_text(web.get(f"/visits/{visit_id}/aftercare.pdf").data)
+    assert "Your therapist's advice: Doorway stretch, 30 s x 3, twice a day." in text
+    assert "nothing else you need to do" not in text
+    assert "Talked about the divorce" not in text  # the note's other text stays off the sheet
+
+
 def test_headers_filename_and_audit_row(app, web, login_as, frontdesk, client_id, visit_id, clock):
     clock.set(NOW)
     login_as(frontdesk)
@@ -360,8 +372,7 @@ def test_headers_filename_and_audit_row(app, web, login_as, frontdesk, client_id
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert (
-        response.headers["Content-Disposition"]
-        == f'attachment; filename="aftercare-2026-11-24-{visit_id}.pdf"'
+        response.headers["Content-Disposition"] == f'inline; filename="aftercare-2026-11-24-{visit_id}.pdf"'
     )
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -587,7 +598,7 @@ def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, 
     assert "Today's aftercare sheets" in home and "/aftercare/today.pdf" in home
     response = web.get("/aftercare/today.pdf")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="aftercare-2026-11-24-all.pdf"'
+    assert response.headers["Content-Disposition"] == 'inline; filename="aftercare-2026-11-24-all.pdf"'
     assert response.headers["Cache-Control"] == "no-store"
     pages = pdf_pages(response.data)
     text = " ".join(pages)

@@ -144,3 +144,60 @@ def test_the_due_date_migration_fills_in_existing_clients(empty_database_url, tm
         (None, None),
         ("2026-03-08", visits["second"]),
     ]
+
+
+def test_the_search_fold_migration_recomputes_existing_keys(empty_database_url, tmp_path):
+    """0017 folds the keys of clients already there ("Siân Pryce" was "siân pryce"); downgrade undoes it."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import JSON, DateTime, Integer, String, column, insert, table
+
+    app = create_app(base_config(empty_database_url, tmp_path))
+    clinic_table = table(
+        "clinic", column("id", Integer), column("name", String), column("address", String),
+        column("phone", String), column("email", String), column("timezone", String),
+        column("settings", JSON), column("created_at", DateTime(timezone=True)),
+    )  # fmt: skip
+    texts = ("preferred_name", "phone", "phone_digits", "email", "address", "emergency_contact",
+             "referral_source", "notes")  # fmt: skip
+    client_table = table(
+        "client", column("id", Integer), column("clinic_id", Integer), column("first_name", String),
+        column("last_name", String), column("name_key", String), column("last_key", String),
+        column("created_at", DateTime(timezone=True)), column("updated_at", DateTime(timezone=True)),
+        column("version", Integer), *(column(name, String) for name in texts),
+    )  # fmt: skip
+    names = [("Siân", "Pryce"), ("Zoë", "Ölçer"), ("Ada", "Quill")]
+    with app.app_context():
+        upgrade(revision="0013")
+        clinic_id = db.session.execute(
+            insert(clinic_table)
+            .values(
+                name="Fold Clinic", address="", phone="", email="", timezone="Europe/London", settings={},
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            )
+            .returning(clinic_table.c.id)
+        ).scalar_one()  # fmt: skip
+        for first, last in names:  # the keys as 0013 wrote them: lower-cased only
+            db.session.execute(
+                insert(client_table).values(
+                    clinic_id=clinic_id, first_name=first, last_name=last,
+                    name_key=f"{first} {last}".lower(), last_key=last.lower(), version=1,
+                    created_at=datetime(2026, 1, 1, tzinfo=UTC), updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+                    **dict.fromkeys(texts, ""),
+                )
+            )  # fmt: skip
+        db.session.commit()
+        read = text("SELECT name_key, last_key FROM client ORDER BY id")
+        upgrade(revision="0017")
+        folded = db.session.execute(read).all()
+        db.session.commit()
+        downgrade(revision="0013")
+        lowered = db.session.execute(read).all()
+        db.session.rollback()
+        db.engine.dispose()
+    assert [tuple(row) for row in folded] == [
+        ("sian pryce", "pryce"),
+        ("zoe olcer", "olcer"),
+        ("ada quill", "quill"),
+    ]
+    assert [tuple(row) for row in lowered] == [(f"{f} {la}".lower(), la.lower()) for f, la in names]

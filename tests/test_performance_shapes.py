@@ -42,6 +42,62 @@ def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, c
         assert names("\U0010ffff") == []  # no code point after it: the LIKE form answers
 
 
+def test_search_ignores_accents_and_case(app, clinic_id):
+    """Issue 15: "sian" found no Siân and "zoe" no Zoë. Keys and typed text fold alike (rules/search.py)."""
+    add_clients(
+        app,
+        clinic_id,
+        [
+            ("Siân", "Pryce"),
+            ("Sian", "Jones"),
+            ("Zoë", "Becker"),
+            ("Zoe", "Ölçer"),
+            ("Siobhán", "Ní Bhriain"),
+        ],
+    )
+    with app.app_context():
+
+        def names(text):
+            rows, _ = services.search(clinic_id, text, 1)
+            return sorted(f"{row.client.first_name} {row.client.last_name}" for row in rows)
+
+        assert names("sian") == names("SIÂN") == names("Siân") == ["Sian Jones", "Siân Pryce"]
+        assert names("zoe") == names("ZOË") == ["Zoe Ölçer", "Zoë Becker"]
+        assert names("olc") == names("Ölç") == ["Zoe Ölçer"]
+        assert names("ni bh") == ["Siobhán Ní Bhriain"]
+        assert names("siobhan ni") == ["Siobhán Ní Bhriain"]
+
+
+def test_a_folded_search_reads_a_range_of_the_name_indexes(app, clinic_id):
+    """The folded text is still a prefix of stored keys: both databases search the indexes for it."""
+    from sqlalchemy import insert
+
+    from clinic.models import Client
+    from clinic.rules.search import fold
+    from tests.plans import analyze, plans_of, whole_table_scans
+
+    people = [(f"Zoë{n}", f"Ölçer{n:04d}") for n in range(300)] + [
+        (f"Ann{n}", f"Lee{n:04d}") for n in range(1700)
+    ]
+    with app.app_context():
+        db.session.execute(
+            insert(Client),
+            [
+                {"clinic_id": clinic_id, "first_name": first, "last_name": last}
+                | {"name_key": fold(f"{first} {last}"), "last_key": fold(last)}
+                for first, last in people
+            ],
+        )
+        analyze()
+        [(_, plan)] = plans_of(lambda: services.search(clinic_id, "ZOË1", 1))
+        rows, _ = services.search(clinic_id, "ZOË1", 1)
+        found = [row.client.first_name for row in rows]
+        db.session.rollback()
+    assert found and all(name.startswith("Zoë1") for name in found)
+    assert "ix_client_clinic_id_name_key" in plan, plan
+    assert not whole_table_scans(plan, ("client",)), plan
+
+
 # The fixed-choice select widget's tests are in tests/test_widgets.py.
 
 

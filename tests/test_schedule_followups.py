@@ -239,3 +239,59 @@ def test_roles_and_clinics(app, web, login_as, frontdesk, owner, factory, visit)
     web.post("/logout")
     login_as(owner)  # an owner may book a therapist's follow-ups
     assert web.get(f"/visits/{visit['id']}/follow-ups").status_code == 200
+
+
+def test_the_proposal_counts_the_appointments_the_client_already_has(
+    app, web, login_as, therapist, visit, clinic_id, factory
+):
+    """Issue 15: six follow-ups were proposed on top of four already booked; now only the rest are."""
+    colleague = factory.user(clinic_id, "therapist")
+    services = visit["services"]
+    add_appointment(app, clinic_id, colleague, visit["client"], services[60], local(THURSDAY, 14))
+    add_appointment(app, clinic_id, therapist, visit["client"], services[30], local(date(2030, 6, 11), 11))
+    login_as(therapist)
+    page = web.get(f"/visits/{visit['id']}/follow-ups").get_data(as_text=True)
+    fields = form_fields(page)
+    assert [i for i in range(4) if f"include-{i}" in fields] == [2, 3]  # the two not yet covered
+    assert "Already booked: Thursday 6 June, 14:00" in page
+    assert "Already booked: Tuesday 11 June, 11:00" in page
+    assert web.post(f"/visits/{visit['id']}/follow-ups", data=fields).status_code == 302
+    booked = appointments(app, source_visit_id=visit["id"])
+    assert [a.start_at.astimezone(LONDON).strftime("%a %d %H:%M") for a in booked] == [
+        "Thu 13 09:00",
+        "Mon 17 10:00",
+    ]
+    # asked again, the whole series is covered: nothing is ticked
+    again = form_fields(web.get(f"/visits/{visit['id']}/follow-ups").get_data(as_text=True))
+    assert not [name for name in again if name.startswith("include-")]
+
+
+def test_the_signed_note_offers_booking_before_printing_then_shows_what_was_booked(
+    app, web, login_as, therapist, clinic_id
+):
+    from datetime import UTC, datetime
+
+    services = set_up_calendar(app, clinic_id)
+    client = add_client(app, clinic_id, "Cy", "Vale")
+    signed = {
+        "signed_at": datetime(2030, 6, 3, 11, tzinfo=UTC),
+        "signed_by_id": therapist,
+        "content_hash": "0" * 64,
+    }
+    visit_id = add_visit(app, clinic_id, client, therapist, MONDAY, frequency={"recommended": PLAN}, **signed)
+    add_appointment(app, clinic_id, therapist, client, services[60], local(THURSDAY, 10))  # the desk's
+    login_as(therapist)
+    page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    actions = page[page.index('<div class="actions">') :]
+    assert actions.index(">Book follow-ups</a>") < actions.index(">Print aftercare sheet</a>")
+    assert page.count(">Book follow-ups</a>") == 1  # at the top only, not again under the frequency
+    assert "Proposed dates:" in page
+    fields = form_fields(web.get(f"/visits/{visit_id}/follow-ups").get_data(as_text=True))
+    assert web.post(f"/visits/{visit_id}/follow-ups", data=fields).status_code == 302
+    page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert "Proposed dates:" not in page
+    booked = page[page.index("<strong>Booked:</strong>") :].split("</p>")[0]
+    assert "Thu 6 Jun, 10:00" not in booked and "Mon 17 Jun, 10:00" in booked
+    assert ">3 follow-ups booked</a>" in page and ">Book follow-ups</a>" not in page
+    diary = page[page.index("<strong>Also in the client's diary:</strong>") :].split("</p>")[0]
+    assert "Thu 6 Jun, 10:00" in diary  # booked by the desk beforehand: it counts for the plan

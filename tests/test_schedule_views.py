@@ -1,5 +1,6 @@
 """Day and week views, query counts, panels, settings pages and who may do what."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -201,6 +202,34 @@ def test_the_client_page_lists_upcoming_appointments(
     page = web.get(f"/clients/{cal['client']}").get_data(as_text=True)
     assert "Mon 3 Jun, 10:00" in page and "Treatment 60 with Theo" in page
     assert f"/appointments/new?client={cal['client']}" in page
+
+
+def test_the_client_page_lists_every_upcoming_appointment_in_the_same_queries(
+    app, web, login_as, frontdesk, therapist, cal, clinic_id
+):
+    """Issue 15: a client with ten booked saw five and no "more"; now the rest fold under "N more"."""
+    service = cal["services"][60]
+
+    def book(first_day, count):
+        for n in range(first_day, first_day + count):
+            add_appointment(
+                app, clinic_id, therapist, cal["client"], service, local(MONDAY, 9) + timedelta(days=n)
+            )
+
+    book(0, 2)
+    login_as(frontdesk)
+    url = f"/clients/{cal['client']}"
+    web.get(url)  # warm
+    with count_queries(app) as few:
+        page = web.get(url).get_data(as_text=True)
+    assert "more upcoming" not in page
+    book(2, 10)
+    with count_queries(app) as many:
+        page = web.get(url).get_data(as_text=True)
+    panel = page[page.index('id="client-appts-h"') : page.index("Book an appointment")]
+    assert len(re.findall(r'href="/appointments/\d+"', panel)) == 12  # every one, each a link
+    assert "7 more upcoming</summary>" in panel
+    assert many() == few()
 
 
 def test_owner_manages_services(app, web, login_as, owner, cal):

@@ -1,9 +1,11 @@
 """The owner's clinic settings (details, time zone, paper, logo) and the versioned aftercare wording."""
 
 import html
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -285,7 +287,9 @@ def test_saving_wording_makes_a_version_the_sheet_records(
     sheet = pdf_text(web.get(f"/visits/{visit}/aftercare.pdf").data)
     assert "Drink to thirst today. Tea and coffee count too." in sheet
     assert DEFAULT_WORDING.text("hydration")[:40] not in sheet
-    assert f"Aftercare wording clinic-{clinic_id}-v1" in sheet
+    assert "Aftercare wording" not in sheet  # in the PDF's properties, not on the client's page
+    pdf = PdfReader(io.BytesIO(web.get(f"/visits/{visit}/aftercare.pdf").data))
+    assert pdf.metadata.subject == f"Aftercare wording clinic-{clinic_id}-v1"
     page = web.get("/settings/aftercare").get_data(as_text=True)
     assert f"clinic-{clinic_id}-v1" in page and "Changed from the standard" in page and "Olive Owner" in page
     version = web.get("/settings/aftercare/versions/1").get_data(as_text=True)

@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
+from clinic.rules.search import fold
 from clinic.visits.demo import PATTERNS  # the demo's presentations, so bench notes look alike
 
 from .data import (
@@ -65,8 +66,8 @@ def add_clients(conn, ctx, count: int) -> list[SimpleNamespace]:
             else "",
             "referral_source": rng.choice(REFERRALS),
             "notes": rng.choice(NOTES),
-            "name_key": f"{first} {last}".lower()[:170],
-            "last_key": last.lower()[:80],
+            "name_key": fold(f"{first} {last}")[:170],  # the app's rule (clinic/rules/search.py)
+            "last_key": fold(last)[:80],
             "archived_at": archived,
             "created_at": _at(created, 9),
             "updated_at": _at(created, 9),

@@ -1,8 +1,10 @@
 """Builds an aftercare sheet's input from a visit: plain values, and only what a sheet may show.
 
 Nothing of the health history is copied: no conditions list, medications, notes or SOAP text. The
-only clinical content is the condition codes of the screening findings for what was performed,
-limited to those with a client-facing precaution (wording.PRECAUTION_KEYS).
+therapist's home-care advice (the note's "aftercare given", labelled as printing on the sheet) is
+copied as written: it is written for the client. The only other clinical content is the condition
+codes of the screening findings for what was performed, limited to those with a client-facing
+precaution (wording.PRECAUTION_KEYS).
 """
 
 from collections.abc import Sequence
@@ -160,6 +162,7 @@ def input_for(
         next_appointments=list(appointments),
         frequency=frequency_advice(visit.frequency),
         wording=wording,
+        home_advice=visit.aftercare_given or "",
     )
 
 

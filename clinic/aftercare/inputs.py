@@ -17,6 +17,7 @@ PAPERS = ("A4", "Letter")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_LOGO_BYTES = 2_000_000
 MAX_FIELD_LENGTH = 500
+MAX_ADVICE_LENGTH = 2000  # the note's "home care advice" field holds up to this much
 # Far above any real visit; they keep a broken caller from producing a 40-page "sheet".
 MAX_ITEMS = {
     "regions": 60,
@@ -91,6 +92,8 @@ class AftercareInput:
     # technique code -> the muscles it was used on, so self-care names only those; a technique
     # missing here (a planned item with no point) falls back to every muscle treated.
     muscles_by_technique: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # The therapist's own home-care advice from the note ("aftercare given"), printed as written.
+    home_advice: str = ""
 
 
 def _text(value: object, name: str, required: bool = True) -> str:
@@ -118,6 +121,10 @@ def validate(data: AftercareInput) -> None:
             raise ValueError("clinic.logo_png: not a PNG image")
         if len(clinic.logo_png) > MAX_LOGO_BYTES:
             raise ValueError(f"clinic.logo_png: larger than {MAX_LOGO_BYTES} bytes")
+    if not isinstance(data.home_advice, str):
+        raise ValueError("home_advice: must be text")
+    if len(data.home_advice.strip()) > MAX_ADVICE_LENGTH:
+        raise ValueError(f"home_advice: longer than {MAX_ADVICE_LENGTH} characters")
     _text(data.client_first_name, "client_first_name")
     _text(data.therapist_name, "therapist_name")
     if isinstance(data.visit_date, datetime) or not isinstance(data.visit_date, date):

@@ -157,7 +157,9 @@ class _Doc(BaseDocTemplate):
             bottomMargin=MARGIN_BOTTOM,
             title=PDF_TITLE,
             author=sheets[0].clinic.name,
-            subject="",
+            # The wording's version is for the clinic (which texts a sheet printed), not for the client:
+            # kept in the file's properties, off the page.
+            subject=wording_label(sheets),
             keywords="",
             creator="Knotwork",
             initialFontName=FONT,  # else every page selects Helvetica, a font the sheet never uses
@@ -190,12 +192,16 @@ class _Doc(BaseDocTemplate):
         room = width - 2 * MARGIN_X - 22 * mm  # the page number sits at the right of this line
         contact = " · ".join(p for p in (sheet.clinic.name, sheet.clinic.phone, sheet.clinic.email) if p)
         canv.drawString(MARGIN_X, 10 * mm, _fit(contact, room))
-        canv.drawString(MARGIN_X, 6.5 * mm, _fit(f"Aftercare wording {sheet.wording_version}", room))
         if canv.page_sheets.count(index) > 1:
             # Continuation pages say whose sheet they belong to, in case pages get separated.
             whose = f"Aftercare for {sheet.client_first_name} · {sheet.visit_date_text}"
             canv.drawString(MARGIN_X, height - 9 * mm, _fit(whose, width - 2 * MARGIN_X))
         canv.restoreState()
+
+
+def wording_label(sheets: Sequence[AftercareSheet]) -> str:
+    """ "Aftercare wording standard-1": the versions of the sheets' texts, for the PDF's subject."""
+    return "Aftercare wording " + ", ".join(dict.fromkeys(sheet.wording_version for sheet in sheets))
 
 
 def _fit(text: str, room: float, size: float = 7.5) -> str:

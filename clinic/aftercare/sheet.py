@@ -159,7 +159,11 @@ def _treated_section(data: AftercareInput, muscles: list[str]) -> Section:
     return Section("treated", w.HEADINGS["treated"], (intro,), tuple(bullets))
 
 
-def _self_care_section(data: AftercareInput, muscles: list[str]) -> Section:
+def _self_care_section(data: AftercareInput, muscles: list[str], precautions: bool) -> Section:
+    """The therapist's own advice first, then each tool's; the general text only when neither exists.
+
+    The general text's "nothing else you need to do at home" is said only when it is true: no advice,
+    no self-care and no precaution to heed (a clinic's own wording loses the sentence otherwise)."""
     heading = w.HEADINGS["self_care"]
 
     def muscle_words(technique: str) -> str:
@@ -167,7 +171,9 @@ def _self_care_section(data: AftercareInput, muscles: list[str]) -> Section:
         own = _unique([m.strip() for m in data.muscles_by_technique.get(technique, ())]) or muscles
         return join_words([_lower(m) for m in own]) or "treated muscles"
 
-    bullets = tuple(
+    advice = "\n".join(line.strip() for line in data.home_advice.strip().splitlines())
+    bullets = (Bullet(advice, w.THERAPIST_ADVICE_LEAD),) if advice else ()
+    bullets += tuple(
         Bullet(
             " ".join(
                 _paragraphs(data.wording.text(key).replace(w.MUSCLES_PLACEHOLDER, muscle_words(technique)))
@@ -177,9 +183,12 @@ def _self_care_section(data: AftercareInput, muscles: list[str]) -> Section:
         for technique, (lead, key) in w.SELF_CARE.items()
         if technique in data.techniques
     )
-    if not bullets:
-        return Section("self_care", heading, _paragraphs(data.wording.text("self_care_general")))
-    return Section("self_care", heading, bullets=bullets)
+    if bullets:
+        return Section("self_care", heading, bullets=bullets)
+    general = data.wording.text("self_care_general")
+    if precautions:
+        general = general.replace(" " + w.NOTHING_ELSE, "").replace(w.NOTHING_ELSE, "").strip()
+    return Section("self_care", heading, _paragraphs(general))
 
 
 def _appointments_section(data: AftercareInput) -> Section:
@@ -207,9 +216,9 @@ def build_sheet(data: AftercareInput) -> AftercareSheet:
         Section("hydration", w.HEADINGS["hydration"], _paragraphs(texts.text("hydration"))),
         Section("cold_compress", w.HEADINGS["cold_compress"], _paragraphs(texts.text("cold_compress"))),
         Section("rest", w.HEADINGS["rest"], _paragraphs(texts.text("rest"))),
-        _self_care_section(data, muscles),
     ]
     precaution_keys = {w.PRECAUTION_KEYS[c] for c in data.precautions if c in w.PRECAUTION_KEYS}
+    sections.append(_self_care_section(data, muscles, bool(precaution_keys)))
     if precaution_keys:
         # A fixed order, so the same screening always gives the same sheet.
         bullets = tuple(Bullet(text) for key, text in w.PRECAUTION_TEXTS.items() if key in precaution_keys)

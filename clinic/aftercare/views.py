@@ -33,12 +33,13 @@ def _setup(state):
 
 
 def _pdf_response(pdf: bytes, filename: str) -> Response:
-    # The file name carries a date and an id, never a name: downloads folders and print queues show it.
+    # Inline: the sheet opens in the browser's viewer, one tap from printing, instead of landing in a
+    # downloads folder. The file name carries a date and an id, never a name: print queues show it.
     return Response(
         pdf,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": f'inline; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )

@@ -71,6 +71,9 @@ _STANDARD_TEXTS = {
     ),
 }
 EDITABLE_KEYS = frozenset(_STANDARD_TEXTS)
+# Said (in self_care_general) only when true: no advice, no self-care, no precaution (sheet.py).
+NOTHING_ELSE = "There is nothing else you need to do at home."
+THERAPIST_ADVICE_LEAD = "Your therapist's advice"
 
 # Self-care per technique code: (bold lead, text key). Techniques not listed get no home advice.
 # The techniques in the client's words (the vocabulary's labels are for therapists).

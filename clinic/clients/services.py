@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Client, Visit
+from ..rules.search import fold
 
 EDITABLE = (
     "first_name",
@@ -40,8 +41,9 @@ def _escape_like(text: str) -> str:
 
 
 def set_search_keys(client: Client) -> None:
-    client.name_key = f"{client.first_name} {client.last_name}".strip().lower()[:170]
-    client.last_key = client.last_name.strip().lower()[:80]
+    # Folded (rules/search.py): "sian" finds Siân, "zoe" finds Zoë, and both keys stay prefix-searchable.
+    client.name_key = fold(f"{client.first_name} {client.last_name}".strip())[:170]
+    client.last_key = fold(client.last_name.strip())[:80]
     client.phone_digits = _digits(client.phone)[:40]
     client.email = (client.email or "").strip().lower()
 
@@ -113,9 +115,11 @@ def search_query(clinic_id: int, text: str, archived: bool = False) -> Select:
     order = Client.last_key
     if text:
         sqlite = db.session.get_bind().dialect.name == "sqlite"
+        # Folded as the keys are; a text of marks alone folds to nothing and matches no name.
+        folded = fold(text) or text
         conditions = [
-            _starts_with(Client.name_key, text, sqlite),
-            _starts_with(Client.last_key, text, sqlite),
+            _starts_with(Client.name_key, folded, sqlite),
+            _starts_with(Client.last_key, folded, sqlite),
         ]
         if "@" in text:
             conditions.append(Client.email.like(_escape_like(text) + "%", escape="\\"))

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
-from ..rules.scheduling import ProposedSlot, propose_series
+from ..rules.follow_ups import covered_dates
+from ..rules.scheduling import ProposedSlot, day_label, propose_series
 from . import hours as opening
 from .booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
 from .services import active_services, default_service
@@ -84,6 +85,8 @@ def propose_follow_ups(
     if service is None or not dates:
         return [ProposedSlot(d, None, None, "not placed: the clinic has no active service") for d in dates]
     future = [d for d in dates if d >= today]
+    covered = _covered_by_diary(visit, future, (recommendation or {}).get("interval_days"), today, tz)
+    future = [d for d in future if d not in covered]
     busy = []
     if future:
         window_start = datetime.combine(future[0] - timedelta(days=1), time()).replace(tzinfo=tz)
@@ -103,8 +106,37 @@ def propose_follow_ups(
         if future
         else []
     )
-    by_date = {slot.original_date: slot for slot in placed}
+    by_date = {slot.original_date: slot for slot in placed} | covered
     return [by_date.get(d) or ProposedSlot(d, None, None, "not placed: the date has passed") for d in dates]
+
+
+def _covered_by_diary(visit: Visit, dates: list[date], interval_days, today: date, tz) -> dict:
+    """{date: a slot saying "already booked"} for the dates the client's appointments already cover.
+
+    Every active appointment from today counts, whoever booked it and with whichever therapist."""
+    if not dates:
+        return {}
+    since = datetime.combine(today, time()).replace(tzinfo=tz)
+    starts = [
+        start.astimezone(tz)
+        for start in db.session.scalars(
+            select(Appointment.start_at)
+            .where(
+                Appointment.clinic_id == visit.clinic_id,
+                Appointment.client_id == visit.client_id,
+                Appointment.status.in_(ACTIVE_STATUSES),
+                Appointment.start_at >= since,
+            )
+            .order_by(Appointment.start_at)
+        )
+    ]
+    interval = interval_days if isinstance(interval_days, int) else None
+    covered = covered_dates(dates, [start.date() for start in starts], interval)
+    by_day = {start.date(): start for start in starts}
+    return {
+        wanted: ProposedSlot(wanted, None, None, f"already booked: {day_label(day)}, {by_day[day]:%H:%M}")
+        for wanted, day in covered.items()
+    }
 
 
 def booked_from(visit: Visit) -> list[Appointment]:

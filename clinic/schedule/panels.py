@@ -11,7 +11,8 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
 from ..panels import add_panel
 
-UPCOMING = 5
+UPCOMING_SHOWN = 5  # in view; the rest of the list folds under "N more" (same query, no extra page)
+UPCOMING_MOST = 100  # a guard, far above any real client's diary: beyond it the calendar is the place
 
 
 def _standing_alerts(client_ids, on):
@@ -49,7 +50,7 @@ def today_panel(**_context) -> dict:
 
 
 def client_panel(client: Client, **_context) -> dict:
-    """The client's next appointments and a button to book one."""
+    """Every upcoming appointment of the client (the first few in view) and a button to book one."""
     now = utcnow()
     upcoming = list(
         db.session.scalars(
@@ -64,10 +65,16 @@ def client_panel(client: Client, **_context) -> dict:
                 Appointment.end_at > now,
             )
             .order_by(Appointment.start_at)
-            .limit(UPCOMING)
+            .limit(UPCOMING_MOST + 1)
         ).unique()
     )
-    return {"upcoming": upcoming, "client": client, "column": "side"}
+    return {
+        "upcoming": upcoming[:UPCOMING_SHOWN],
+        "more": upcoming[UPCOMING_SHOWN:UPCOMING_MOST],
+        "beyond": len(upcoming) > UPCOMING_MOST,
+        "client": client,
+        "column": "side",
+    }
 
 
 add_panel("home", "schedule/_home_today.html", ("therapist", "owner"), 10, today_panel)

@@ -125,4 +125,11 @@ def recall_list():
     )
 
 
-from . import appointments, desk, followup_views, panels, settings_views  # noqa: E402, F401  (routes on bp)
+from . import (  # noqa: E402, F401  (routes and panels on bp)
+    appointments,
+    desk,
+    followup_views,
+    panels,
+    settings_views,
+    visit_panels,
+)

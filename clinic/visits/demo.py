@@ -138,7 +138,10 @@ def demo_visits(clinic: Clinic, staff: dict[str, list[User]], count: int) -> dic
             visit.assessment, visit.plan = assessment, plan
             visit.pain_before, visit.pain_after = pain, max(pain - 2, 0)
             visit.lubricant = "Unscented lotion"
-            visit.aftercare_given = "Sheet given; ball against the wall, 60 s per spot."
+            visit.aftercare_given = (
+                "Ball against the wall on the sore spots, 60 s per spot, once a day.\n"
+                "Warm shower before, not after."
+            )
             for number, values in enumerate(points, start=1):
                 visit.points.append(TriggerPoint(number=number, **values))
             db.session.flush()

@@ -69,6 +69,8 @@ class PlanItemForm(Form):
     )
     decision = SelectField("Decision", choices=DECISION_CHOICES, default="proceed")
     reason = StringField("Reason to go ahead", validators=[Optional(), Length(max=300)])
+    # Drawn on the first of several items with the same findings: its reason then covers them all.
+    share = BooleanField("Same reason for all", default=True)
 
     def validate_region(self, field):
         if bool(field.data) != bool(self.technique.data):
@@ -150,7 +152,12 @@ class NoteForm(FlaskForm):
     points = FieldList(FormField(PointForm), min_entries=0, max_entries=60)
     adverse_responses = TextAreaField("Adverse responses", validators=[Optional(), Length(max=2000)])
     lubricant = StringField("Lubricant used", validators=[Optional(), Length(max=120)])
-    aftercare_given = TextAreaField("Aftercare given", validators=[Optional(), Length(max=2000)])
+    aftercare_given = TextAreaField(
+        "Home care advice",
+        validators=[Optional(), Length(max=2000)],
+        description="Prints on the client's aftercare sheet as you write it: e.g. doorway stretch, "
+        "30 s x 3, twice a day; ball against a wall, 60 s per spot; heat 15 min in the evening.",
+    )
     notes = TextAreaField("Other notes", validators=[Optional(), Length(max=5000)])
     version = HiddenField()
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
+from ..rules.reasons import share_reasons
 from ..rules.vocabulary import REGION_GROUPS, REGIONS, TECHNIQUES
 from . import frequency as visit_frequency
 from .signing import POINT_FIELDS as SIGNED_POINT_FIELDS
@@ -84,6 +85,7 @@ def performed_items(plan_items: list[dict], points: list[dict]) -> list[dict]:
             "decision": i.get("decision") or "proceed",
             "reason": (i.get("reason") or "").strip(),
             "source": "plan",
+            "share": bool(i.get("share")),
         }
         for i in plan_items
     ]
@@ -121,28 +123,8 @@ def screen_plan(visit: Visit, plan_items: list[dict], points: list[dict]) -> Scr
         result = _screening().screen_for_client(visit.client, record, plan, visit.visit_date)
     except ValueError as error:
         raise NoteProblems([("plan_items", str(error))]) from None
-    _carry_planned_reasons(items, result["items"])
+    share_reasons(items, result["items"])  # "same reason for all", and tapped points' reasons
     return ScreenedPlan(items, result)
-
-
-def _finding_key(outcome: dict) -> tuple:
-    return outcome["verdict"], frozenset((f["condition"], f["category"]) for f in outcome["findings"])
-
-
-def _carry_planned_reasons(items: list[dict], outcomes: list[dict]) -> None:
-    """A point done with a planned technique, for the same findings, shares the plan's reason.
-
-    The therapist who gave a reason to use hand pressure despite a blood thinner need not repeat it
-    for every region they then treat; a finding that differs (a local one) still needs its own.
-    """
-    planned = {
-        (item["technique"], _finding_key(outcome)): item["reason"]
-        for item, outcome in zip(items, outcomes, strict=True)
-        if item["source"] == "plan" and item["decision"] == "proceed" and item["reason"]
-    }
-    for item, outcome in zip(items, outcomes, strict=True):
-        if item["source"] == "point" and not item["reason"]:
-            item["reason"] = planned.get((item["technique"], _finding_key(outcome)), "")
 
 
 def check_decisions(screened: ScreenedPlan, points: list[dict], signing: bool) -> list[tuple[str, str]]:

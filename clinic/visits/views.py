@@ -15,6 +15,7 @@ from . import frequency as visit_frequency
 from . import services
 from .forms import AddendumForm, FrequencyForm, NewVisitForm, NoteForm
 from .signing import hash_matches
+from .web import default_sharing
 
 bp = Blueprint("visits", __name__)
 
@@ -174,6 +175,7 @@ def _fill_lists(form: NoteForm, visit: Visit) -> None:
         form.plan_items.pop_entry()
     for item in visit.plan_items or []:
         form.plan_items.append_entry(item)
+    default_sharing(form, visit)
     while len(form.points):
         form.points.pop_entry()
     for point in visit.points:

@@ -5,7 +5,9 @@ from markupsafe import Markup
 
 from .. import bodymap
 from ..panels import panels_for
+from ..rules.reasons import reason_groups
 from ..rules.sides import MIDLINE_BAND, MIDLINE_X
+from ..rules.vocabulary import CONDITIONS
 from .forms import PLAN_REGION_CHOICES, TECHNIQUE_CHOICES, PointForm
 
 
@@ -67,6 +69,38 @@ def blank_point_row() -> Markup:
     return row
 
 
+def shared_reasons(form, result: dict | None) -> dict[int, dict]:
+    """{plan item index: its reason group} for items that share findings with another one.
+
+    Each entry: "leader" (the index where one reason is typed for all), "size", and "label", the
+    conditions in words ("Anticoagulant"), for the "same reason for all" choice."""
+    outcomes = (result or {}).get("items") or []
+    entries = [e.form for e in form.plan_items if e.form.technique.data or e.form.region.data]
+    if len(outcomes) < len(entries):
+        return {}
+    items = [{"decision": e.decision.data or "proceed"} for e in entries]
+    groups = {}
+    for leader, members in reason_groups(items, outcomes[: len(entries)]).items():
+        if len(members) < 2:
+            continue
+        codes = sorted({f.get("condition") for f in outcomes[leader].get("findings") or []} - {None})
+        label = " and ".join(CONDITIONS[c][0] if c in CONDITIONS else c.replace("_", " ") for c in codes)
+        for index in members:
+            groups[index] = {"leader": leader, "size": len(members), "label": label}
+    return groups
+
+
+def default_sharing(form, visit) -> None:
+    """Tick "same reason for all" where the group's saved reasons agree (or none is given yet)."""
+    items = visit.plan_items or []
+    outcomes = (visit.screening or {}).get("items") or []
+    if len(items) != len(outcomes) or len(form.plan_items) != len(items):
+        return
+    for leader, members in reason_groups(items, outcomes).items():
+        given = {items[i].get("reason") or "" for i in members} - {""}
+        form.plan_items[leader].form.share.data = len(given) <= 1
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         bodymap_svg=bodymap_svg,
@@ -74,8 +108,10 @@ def register_template_helpers(app: Flask) -> None:
         blank_point_row=blank_point_row,
         bodymap_midline={"x": MIDLINE_X, "band": MIDLINE_BAND},
         technique_choices=lambda: TECHNIQUE_CHOICES,
+        shared_reasons=shared_reasons,
         plan_region_choices=lambda: PLAN_REGION_CHOICES,
         alert_panels=lambda client: panels_for("alerts", client=client),
         visit_actions=lambda visit: panels_for("visit_actions", visit=visit),
         visit_panels=lambda visit: panels_for("visit", visit=visit),
+        follow_up_panels=lambda visit: panels_for("follow_ups", visit=visit),
     )

@@ -1,7 +1,7 @@
 """The approvals panel's index on booking requests (clinic, outcome).
 
 Revision ID: 0018
-Revises: 0013
+Revises: 0017
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0013'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -101,8 +101,10 @@ def test_clinic_contact_in_header_body_and_footer(text):
     assert "hello@knotease.example" in text
 
 
-def test_wording_version_is_printed(text):
-    assert "standard-1" in text
+def test_wording_version_is_in_the_properties_not_on_the_page(sheet, text):
+    # The label tells the clinic which texts a sheet printed; the client has no use for it.
+    assert "standard-1" not in text and "Aftercare wording" not in text
+    assert PdfReader(io.BytesIO(render_pdf(sheet))).metadata.subject == "Aftercare wording standard-1"
 
 
 def test_page_numbers_per_sheet(sheet):

@@ -203,6 +203,37 @@ def test_without_a_home_tool_the_self_care_section_says_something_general(make_i
     assert not found.bullets and found.paragraphs
 
 
+NOTHING_ELSE = "There is nothing else you need to do at home."
+ADVICE = "Doorway stretch, 30 s x 3, twice a day.\nHeat pack 15 min in the evening."
+
+
+@pytest.mark.parametrize(
+    ("techniques", "advice", "precautions", "leads", "nothing_else"),
+    [
+        # nothing to do at home, and nothing to heed: the only case where the sheet says so
+        (["hand_pressure"], "", [], [], True),
+        (["hand_pressure"], "", ["anticoagulant"], [], False),  # a precaution to heed
+        (["hand_pressure"], ADVICE, [], ["Your therapist's advice"], False),
+        (["massage_ball"], "", [], ["Massage ball against a wall"], False),
+        (["massage_ball"], ADVICE, [], ["Your therapist's advice", "Massage ball against a wall"], False),
+    ],
+)
+def test_the_therapists_advice_comes_first_and_nothing_else_is_said_only_when_true(
+    make_input, techniques, advice, precautions, leads, nothing_else
+):
+    sheet = build_sheet(make_input(techniques=techniques, home_advice=advice, precautions=precautions))
+    found = section(sheet, "self_care")
+    assert [b.lead for b in found.bullets] == leads
+    assert (NOTHING_ELSE in all_text(sheet)) is nothing_else
+    if advice:
+        assert found.bullets[0].text == ADVICE  # as written, line for line
+
+
+def test_overlong_advice_is_refused_by_name(make_input):
+    with pytest.raises(ValueError, match="home_advice"):
+        build_sheet(make_input(home_advice="x" * 2001))
+
+
 def test_needling_soreness_only_after_needling(make_input):
     with_needles = section_text(build_sheet(make_input(techniques=["dry_needling"])), "what_to_expect")
     without = section_text(build_sheet(make_input(techniques=["massage"])), "what_to_expect")

@@ -20,7 +20,7 @@ def tap_region(page, view, region):
     svg.click(position={"x": x * box["width"] / 200, "y": y * box["height"] / 440})
 
 
-def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, page, tmp_path, clock):
+def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, page, clock):
     login(page, base_url, "maya@demo.knotwork.test", demo)
     assert page.get_by_role("heading", name="Today").first.is_visible()  # today's schedule on the home page
 
@@ -111,11 +111,11 @@ def test_therapist_session_from_intake_to_aftercare(live_app, base_url, demo, pa
     assert booked >= 2
     assert "/visits/" in page.url  # back on the note, where the sheet is printed
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Print aftercare sheet").click()
-    path = tmp_path / "sheet.pdf"
-    download_info.value.save_as(path)
-    data = path.read_bytes()
+    # the sheet opens in the browser's PDF viewer, ready to print (inline, not a download)
+    href = page.get_by_role("link", name="Print aftercare sheet").get_attribute("href")
+    sheet = page.request.get(base_url + href)
+    assert sheet.headers["content-disposition"].startswith("inline;")
+    data = sheet.body()
     assert data.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Rosa" in text and "Delgado" not in text

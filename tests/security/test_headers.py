@@ -40,7 +40,7 @@ def test_headers_on_every_kind_of_response(seeded):
         response.close()
     assert not problems, problems
     pdf = therapist.get(f"/visits/{a.signed_visit}/aftercare.pdf")
-    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    assert pdf.headers["Content-Disposition"].startswith("inline;")
     assert pdf.mimetype == "application/pdf"
     error = therapist.get("/_test/explode").get_data(as_text=True)
     assert "Traceback" not in error and "RuntimeError" not in error and "boom" not in error

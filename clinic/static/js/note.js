@@ -4,11 +4,26 @@
 //       text the server has not stored (a refused save), so leaving asks first
 //   <div data-note-problems tabindex="-1">   the list of problems, focused when the page opens
 //   <button name="sign" data-sign-confirm="question">   asks the question only when the note can be signed
+//   <input type="checkbox" data-reason-share="N">   "same reason for all": while ticked, the reason fields
+//       marked data-reason-follows="N" are hidden (the server gives them item N's reason) and the
+//       notes marked data-reason-shared="N" say so
 
 const form = document.getElementById("note-form");
 
 if (form) {
   document.querySelector("[data-note-problems]")?.focus();
+
+  const showShared = (box) => {
+    const leader = box.dataset.reasonShare;
+    form.querySelectorAll(`[data-reason-follows="${leader}"]`).forEach((field) => {
+      field.hidden = box.checked && !field.querySelector(".error");  // a problem stays in view
+    });
+    form.querySelectorAll(`[data-reason-shared="${leader}"]`).forEach((note) => { note.hidden = !box.checked; });
+  };
+  form.querySelectorAll("[data-reason-share]").forEach(showShared);
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("[data-reason-share]")) showShared(event.target);
+  });
 
   let unsaved = form.hasAttribute("data-unsaved");
   const mark = () => { unsaved = true; };
