@@ -75,7 +75,7 @@ def test_the_table_is_one_readable_table_per_row(web, login_as, therapist):
     row = re.search(r'<tr id="condition-anticoagulant".*?</tr>', page, re.S).group(0)
     cells = re.findall(r"<td>(.*?)</td>", row, re.S)
     words = [re.sub(r"<[^>]+>", " ", cell).split() for cell in cells]
-    # CLINICAL.md 2.2: anticoagulant | precaution | referral | precaution | precaution | - | -
+    # docs/clinical-reference.md 2.2: anticoagulant | precaution | referral | precaution | precaution | - | -
     assert [w[:1] for w in words] == [
         ["Precaution"],
         ["Referral"],

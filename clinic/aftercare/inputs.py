@@ -63,7 +63,7 @@ class NextAppointment:
 
 @dataclass(frozen=True)
 class FrequencyAdvice:
-    """The visit's frequency recommendation (CLINICAL.md 3): phase and days between sessions."""
+    """The visit's frequency recommendation (the reference 3): phase and days between sessions."""
 
     phase: str  # acute, chronic, widespread, maintenance, review, or chosen (by the therapist)
     interval_days: int | None = None

@@ -1,6 +1,6 @@
 """Builds the aftercare sheet's content from plain visit data: pure, no reportlab, no clock.
 
-Source: shared/CLINICAL.md section 5. The input carries only what the sheet may show; the
+Source: docs/clinical-reference.md section 5. The input carries only what the sheet may show; the
 builder still filters the screening's condition codes down to client-facing precautions, so
 the rest of a health history never reaches paper.
 """

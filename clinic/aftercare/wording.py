@@ -1,6 +1,6 @@
 """The aftercare sheet's standard wording as data, and a clinic's versioned override of it.
 
-Source: shared/CLINICAL.md section 5 and research/clinical-sources.md section 4.
+Source: docs/clinical-reference.md section 5 and docs/clinical-sources.md section 4.
 
 A clinic may replace the text of any block in EDITABLE_KEYS. It cannot edit the red flags,
 the precautions or the headings: those are safety content that every sheet carries as written
@@ -119,7 +119,7 @@ HEADINGS = MappingProxyType(
 CALL_CLINIC_HEADING = "Call the clinic"
 URGENT_HEADING = "Seek urgent care"
 
-# Every red flag of CLINICAL.md 5 (plus sudden one-sided weakness, research 4.2), on every sheet.
+# Every red flag of the reference 5 (plus sudden one-sided weakness, research 4.2), on every sheet.
 # True = seek urgent care or emergency services; False = call the clinic.
 RED_FLAGS: tuple[tuple[str, str, bool], ...] = (
     (
@@ -219,7 +219,7 @@ PRECAUTION_TEXTS = MappingProxyType(
     }
 )
 
-# Plain words for the frequency phases of CLINICAL.md 3; "{interval}" is e.g. "once a week".
+# Plain words for the frequency phases of docs/clinical-reference.md 3; "{interval}" is e.g. "once a week".
 FREQUENCY_TEXTS = MappingProxyType(
     {
         "acute": "Because your pain started recently, we recommend a session {interval} for now, "

@@ -1,4 +1,4 @@
-"""The intake questionnaire's layout: CLINICAL.md conditions grouped and worded for people.
+"""The intake questionnaire's layout: docs/clinical-reference.md conditions grouped and worded for people.
 
 Codes and their attributes come from clinic.rules.vocabulary (the one source of truth); this module
 only decides the order, the groups and the plain words. A test checks that every condition and

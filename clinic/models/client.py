@@ -102,7 +102,7 @@ class HealthRecord(db.Model):
     # intake (first), edit (a staff correction), update (the per-visit "anything changed?"),
     # self_intake (accepted from the client's own form)
     source: Mapped[str] = mapped_column(String(16))
-    # [{"code", "region"?, "date"?, "weeks"?, "cleared"?, "note"?}] in CLINICAL.md codes
+    # [{"code", "region"?, "date"?, "weeks"?, "cleared"?, "note"?}] in docs/clinical-reference.md codes
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(
         EncryptedJSON("health_record.conditions"), default=list
     )

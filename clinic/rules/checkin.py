@@ -1,4 +1,4 @@
-"""The check-in a day or two after a session (CLINICAL.md section 6): when it is sent, and the triage of
+"""The check-in a day or two after a session (the reference section 6): when it is sent, and the triage of
 the client's answers into what the client should do now and whether the therapist must call.
 
 Pure: no clock and no database. Sources: the red flags are those of the aftercare sheet (section 5:
@@ -123,7 +123,7 @@ def send_time(signed_at: datetime, delay: timedelta, quiet: QuietHours, tz: Zone
     return after_quiet_hours(signed_at + delay, quiet, tz)
 
 
-# What the client reads at once, by level (CLINICAL.md section 6). {emergency}, {urgent} and
+# What the client reads at once, by level (docs/clinical-reference.md section 6). {emergency}, {urgent} and
 # {clinic_phone} are the clinic's numbers, or words when a number is not set.
 ADVICE: dict[str, tuple[str, str]] = {
     "emergency": (

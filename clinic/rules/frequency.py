@@ -1,9 +1,9 @@
-"""Recommended treatment frequency (CLINICAL.md section 3): phase, follow-up dates and the reasons in words.
+"""Recommended treatment frequency (the reference section 3): phase, follow-up dates and the reasons in words.
 
 Everything here is practice convention labelled as such; only the "clinically important change"
 threshold (a fall of >= 2 points or >= 30% on the 0-10 scale, Farrar et al. 2001) comes from research.
 
-Decisions (CLINICAL.md leaves them open):
+Decisions (docs/clinical-reference.md leaves them open):
 - This visit is session n = len(history) + 1 of the course. The course's first pain is the pain_before of
   the earliest history row (list order breaks date ties), or pain_now when there is no history.
 - Precedence: maintenance > review > widespread > acute > subacute/chronic. Maintenance by a fall
@@ -55,7 +55,7 @@ def recommend(payload: Mapping[str, Any]) -> dict[str, Any]:
     first_pain = min(history, key=lambda row: row[0])[1] if history else pain_now
     fall = first_pain - pain_now
     # with whole-number pain the 30% arm cannot decide a phase today (a 1-point fall of >= 30% ends at
-    # <= 2/10, which is maintenance); it is kept so the rule reads as CLINICAL.md states it
+    # <= 2/10, which is maintenance); it is kept so the rule reads as docs/clinical-reference.md states it
     important = fall >= 2 or (fall > 0 and fall * 10 >= first_pain * 3)
     fibromyalgia = "fibromyalgia" in conditions
     onset_days = (on - onset).days

@@ -1,7 +1,7 @@
 """The muscle catalogue: where each commonly treated muscle lies and where its trigger points refer pain.
 
 Referral zones follow the standard Travell & Simons pain-pattern descriptions (Myofascial Pain and
-Dysfunction: The Trigger Point Manual), coarsened to the body-map regions of CLINICAL.md section 1.
+Dysfunction: The Trigger Point Manual), coarsened to the body-map regions of the reference section 1.
 A zone lists every region the usual pattern reaches, not only where it is strongest; patterns vary
 between people, so these are the defaults a therapist starts from, not a diagnosis.
 

@@ -1,6 +1,6 @@
-"""The contraindication policy as data: the default table of CLINICAL.md 2.2, rule ids and overrides.
+"""The contraindication policy as data: the default table of the reference 2.2, rule ids and overrides.
 
-TABLE mirrors CLINICAL.md 2.2 cell for cell. Each part of a cell becomes a `Rule` with a stable id
+TABLE mirrors the reference 2.2 cell for cell. Each part of a cell becomes a `Rule` with a stable id
 ("anticoagulant/G", "pregnancy/D/at-abdomen") that a clinic can override by category.
 
 Where a rule applies (its scope) is fixed; an override changes only its category:
@@ -81,7 +81,7 @@ WINDOWS = MappingProxyType({"recent_surgery": 42, "acute_injury": 3, "steroid_in
 
 # fmt: off
 # Columns: D deep (hand_pressure, massage, massage_ball, foam_roller), G massage_gun, L leg_massager,
-# N needling, H heat/cold, S stretching. "endangerment_site" applies to every client (CLINICAL.md 1);
+# N needling, H heat/cold, S stretching. "endangerment_site" applies to every client (the reference 1);
 # needling there is a precaution (research brief 2.9 and 5.3: needle danger zones), not in 2.2.
 TABLE: tuple[tuple[str, Cell, Cell, Cell, Cell, Cell, Cell], ...] = (
     # condition                   D            G            L     N            H                 S
@@ -127,9 +127,9 @@ CATEGORY_LEADS: Mapping[str, str] = MappingProxyType({
     "precaution": "Go ahead, modified.",
 })
 CLEARED_LEAD = "Physician clearance on file; go ahead, modified."
-TABLE_SOURCE = "CLINICAL.md 2.2"
+TABLE_SOURCE = "Knotwork clinical reference 2.2"
 
-# Notes never advise a client to stop or change medication (CLINICAL.md 2.3).
+# Notes never advise a client to stop or change medication (docs/clinical-reference.md 2.3).
 NOTES: Mapping[str, str] = MappingProxyType({
     "fever": "Fever or acute infection: postpone until it has resolved; refer if high or persistent.",
     "cannot_consent": "Client cannot give informed consent today (intoxicated, confused): reschedule.",
@@ -228,18 +228,18 @@ SOURCES: Mapping[str, str] = MappingProxyType({
     "fibromyalgia": "Werner, Massage Therapist's Guide to Pathology (ABMP); Therabody",
     "endangerment_site": "Werner, Massage & Bodywork 2020 (endangerment sites)",
 })
-# Replace the source entirely (the default adds "; CLINICAL.md 2.2").
+# Replace the source entirely (the default adds "; docs/clinical-reference.md 2.2").
 RULE_SOURCES: Mapping[str, str] = MappingProxyType({
     "endangerment_site/N": "Needle danger zones (NZASA); Werner on endangerment sites; research brief 2.9",
 })
 GATE_TEXT: Mapping[str, tuple[str, str]] = MappingProxyType({
     "no_consent": (
         "No recorded consent: record the client's informed consent first.",
-        "Consent as absolute CI (osteopathy; OSU cervical CPG); CLINICAL.md 2.3",
+        "Consent as absolute CI (osteopathy; OSU cervical CPG); Knotwork clinical reference 2.3",
     ),
     "guardian_consent_missing": (
         "Client under 18: record a parent's or guardian's consent first.",
-        "ABMP guidance on minors' consent; CLINICAL.md 2.3",
+        "ABMP guidance on minors' consent; Knotwork clinical reference 2.3",
     ),
 })
 # fmt: on

@@ -1,7 +1,7 @@
 """Contraindication screening: a session's planned items (technique at region) against a client's conditions.
 
 `screen(payload, rules=None)` is pure: the session date is part of the payload, never read from a clock.
-Decisions beyond CLINICAL.md 2 (documented here because the UI and the tests rely on them):
+Decisions beyond docs/clinical-reference.md 2 (documented here because the UI and the tests rely on them):
 - An item lists only the findings that apply to it: a local finding at another region is not shown.
   Findings are ordered worst first (absolute, local, referral, precaution), then in condition order;
   an identical finding (same rule, region and category) appears once per item.
@@ -191,7 +191,7 @@ def _finding(rule: Rule, region: str | None, cleared: bool) -> dict[str, Any]:
 def screen(payload: dict[str, Any], rules: Policy | None = None) -> dict[str, Any]:
     """Screen a planned session; raises ValueError naming the field on bad input.
 
-    :param payload: {"on", "age", "consent", "guardian_consent", "conditions", "plan"} (see CLINICAL.md 2).
+    :param payload: {"on", "age", "consent", "guardian_consent", "conditions", "plan"} (see the reference 2).
     :param rules: the clinic's policy; None for DEFAULT_POLICY.
     :returns: {"verdict", "items": [{"technique", "region", "verdict", "findings"}], "rules_version"};
         each finding is {"condition", "category", "message", "source", "rule", "region"}.

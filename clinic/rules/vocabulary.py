@@ -1,7 +1,7 @@
-"""The clinical vocabulary of CLINICAL.md section 1: techniques, regions and conditions.
+"""The clinical vocabulary of docs/clinical-reference.md section 1: techniques, regions and conditions.
 
 Codes are stable: they are stored, exported and used in the API. Labels are what people read.
-Source: shared/CLINICAL.md, section 1.
+Source: docs/clinical-reference.md, section 1.
 """
 
 from types import MappingProxyType

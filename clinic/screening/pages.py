@@ -117,7 +117,7 @@ def rule_view(rule: Rule) -> dict[str, Any]:
 
 
 def policy_table(policy: Policy) -> dict[str, Any]:
-    """Conditions (rows, in CLINICAL.md order) x technique groups (columns): each cell its rules."""
+    """Conditions (rows, in the reference order) x technique groups (columns): each cell its rules."""
     rows: dict[str, dict[str, Any]] = {}
     for rule in policy.rules:
         row = rows.get(rule.condition)

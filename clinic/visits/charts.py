@@ -11,7 +11,7 @@ LEFT, RIGHT, TOP, BOTTOM = 40, 34, 16, 34
 
 
 def important_change(first: int, now: int) -> bool:
-    """A clinically important fall in pain: at least 2 points or 30% (CLINICAL.md section 3)."""
+    """A clinically important fall in pain: at least 2 points or 30% (the reference section 3)."""
     fall = first - now
     return fall >= 2 or (first > 0 and fall / first >= 0.3 and fall > 0)
 

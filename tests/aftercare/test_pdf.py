@@ -72,7 +72,7 @@ def test_every_section_heading_is_printed(text):
 
 
 def test_every_red_flag_is_printed_in_full(sheet, text):
-    assert len(sheet.urgent) + len(sheet.call_clinic) >= 6  # CLINICAL.md 5 lists six
+    assert len(sheet.urgent) + len(sheet.call_clinic) >= 6  # docs/clinical-reference.md 5 lists six
     for flag in (*sheet.urgent, *sheet.call_clinic):
         assert flag in text
 

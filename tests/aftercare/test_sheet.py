@@ -1,4 +1,4 @@
-"""The aftercare content builder on its own: CLINICAL.md section 5, personalisation, privacy, wording."""
+"""The aftercare content builder on its own: the reference section 5, personalisation, privacy, wording."""
 
 import ast
 import dataclasses
@@ -50,7 +50,7 @@ def section_text(sheet: AftercareSheet, key: str) -> str:
     return "\n".join([*found.paragraphs, *(f"{b.lead}: {b.text}" for b in found.bullets)])
 
 
-# --- red flags (CLINICAL.md 5: on every sheet) -------------------------------------------------
+# --- red flags (the reference 5: on every sheet) -------------------------------------------------
 
 
 def test_every_red_flag_is_on_a_sheet_with_no_personal_detail(make_input):

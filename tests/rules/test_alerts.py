@@ -1,4 +1,4 @@
-"""standing_alerts(): one line per condition from the policy, worst first; expectations from CLINICAL.md 2."""
+"""standing_alerts(): one line per condition from the policy, worst first; expectations from reference 2."""
 
 from datetime import date, timedelta
 
@@ -20,7 +20,7 @@ def days_ago(days):
     return (ON - timedelta(days=days)).isoformat()
 
 
-# The worst cell of each row of CLINICAL.md 2.2, written out (regions and dates given where the
+# The worst cell of each row of docs/clinical-reference.md 2.2, written out (regions and dates given where the
 # condition takes them, dates today so every time window is open).
 WORST = {
     "fever": "absolute", "cannot_consent": "absolute", "dvt_active": "absolute", "skin_lesion": "local",
@@ -70,7 +70,7 @@ def test_anticoagulant_refers_before_the_gun_and_modifies_the_rest():
 
 
 def test_worst_first_within_a_line():
-    # bleeding_disorder: D referral, G absolute, L referral, N absolute (CLINICAL.md 2.2)
+    # bleeding_disorder: D referral, G absolute, L referral, N absolute (docs/clinical-reference.md 2.2)
     alert = alert_for({"code": "bleeding_disorder"})
     assert alert["detail"] == "no massage gun or needling today; refer before deep work and leg massager."
 

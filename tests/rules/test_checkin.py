@@ -1,4 +1,4 @@
-"""The check-in triage (CLINICAL.md section 6) as a table, and when the check-in is sent."""
+"""The check-in triage (docs/clinical-reference.md section 6) as a table, and when the check-in is sent."""
 
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -47,7 +47,7 @@ def gaps(result: dict[str, Any]) -> list[int]:
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        # CLINICAL.md 3: acute is onset < 6 weeks (42 days); 6 to 12 weeks is subacute, treated as chronic
+        # the reference 3: acute is onset < 6 weeks (42 days); 6 to 12 weeks is subacute, treated as chronic
         (make(onset_days=0), "acute"),
         (make(onset_days=41), "acute"),
         (make(onset_days=42), "chronic"),

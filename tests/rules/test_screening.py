@@ -9,7 +9,7 @@ import pytest
 from clinic.rules.screening import screen
 
 ON = "2026-11-16"
-# CLINICAL.md 1, written out rather than imported.
+# docs/clinical-reference.md 1, written out rather than imported.
 ENDANGERMENT_SITES = [
     "neck_anterior",
     "axilla_l",
@@ -40,7 +40,7 @@ def days_before(on: str, days: int) -> str:
     return (date.fromisoformat(on) - timedelta(days=days)).isoformat()
 
 
-# --- time windows (CLINICAL.md 2.3) ------------------------------------------------------------
+# --- time windows (the reference 2.3) ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ def test_dates_may_be_date_objects():
     assert result["verdict"] == "contraindicated"
 
 
-# --- cleared (CLINICAL.md 2.3) -------------------------------------------------------------------
+# --- cleared (the reference 2.3) -------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -140,7 +140,7 @@ def test_cleared_applies_only_to_its_own_condition():
     assert result["verdict"] == "refer"
 
 
-# --- consent and minors (CLINICAL.md 2.3) --------------------------------------------------------
+# --- consent and minors (the reference 2.3) --------------------------------------------------------
 
 
 def test_no_consent_contraindicates_every_item():
@@ -178,7 +178,7 @@ def test_consent_findings_come_with_the_clinical_ones():
     ]
 
 
-# --- endangerment sites (CLINICAL.md 1 and 2.2) ---------------------------------------------------
+# --- endangerment sites (the reference 1 and 2.2) ---------------------------------------------------
 
 
 @pytest.mark.parametrize("site", ENDANGERMENT_SITES)
@@ -193,7 +193,7 @@ def test_deep_techniques_at_an_endangerment_site_are_local(site, technique):
 @pytest.mark.parametrize("site", ENDANGERMENT_SITES)
 @pytest.mark.parametrize("technique", ["acupuncture", "dry_needling"])
 def test_needling_at_an_endangerment_site_is_a_precaution(site, technique):
-    # Not in CLINICAL.md 2.2; the research brief (2.6 needle danger zones, 2.9, 5.3) flags needling there.
+    # Not in the reference 2.2; the research brief (2.6 needle danger zones, 2.9, 5.3) flags needling there.
     result = screen(payload([], [item(technique, site)]))
     assert findings_of(result) == [("endangerment_site", "precaution")]
     assert result["verdict"] == "modify"
@@ -215,7 +215,7 @@ def test_the_leg_massager_is_not_an_endangerment_technique(group):
     assert screen(payload([], [item("leg_massager", group)]))["verdict"] == "ok"
 
 
-# --- the whole-leg rule (CLINICAL.md 2.1) ---------------------------------------------------------
+# --- the whole-leg rule (the reference 2.1) ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -286,7 +286,7 @@ def test_empty_plan_is_ok():
     ],
 )  # fmt: skip
 def test_session_verdict_is_the_worst_item_and_items_keep_plan_order(plan, item_verdicts, session):
-    # anticoagulant: D precaution, G referral, heat/cold and stretching nothing (CLINICAL.md 2.2)
+    # anticoagulant: D precaution, G referral, heat/cold and stretching nothing (the reference 2.2)
     result = screen(payload([{"code": "anticoagulant"}], [item(t, r) for t, r in plan]))
     assert [(i["technique"], i["region"]) for i in result["items"]] == plan
     assert [i["verdict"] for i in result["items"]] == item_verdicts

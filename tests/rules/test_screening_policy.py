@@ -60,7 +60,7 @@ def test_the_consent_gates_are_listed_but_not_overridable():
 
 
 def test_no_message_advises_changing_medication():
-    # CLINICAL.md 2.3: never advise a client to stop or change medication.
+    # docs/clinical-reference.md 2.3: never advise a client to stop or change medication.
     pattern = re.compile(
         r"\b(stop|change|skip|pause|reduce|hold)\w*\b.{0,40}\b(medic|drug|dose|thinner|insulin)", re.I
     )

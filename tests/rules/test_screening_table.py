@@ -1,6 +1,6 @@
-"""Every cell of the CLINICAL.md 2.2 table, for every technique of its column, checked through screen().
+"""Every cell of the the reference 2.2 table, for every technique of its column, checked through screen().
 
-The expectations are written out here from CLINICAL.md 2.2 (not read from clinic.rules.policy), in this
+The expectations are written out here from the reference 2.2 (not read from clinic.rules.policy), in this
 file's own notation: "-" no finding; a category alone applies wherever the technique is used; "local"
 applies at the condition's region; "local@a,b" applies at the regions a and b; parts are joined by " + ".
 """
@@ -24,7 +24,7 @@ PREC_LOC = "precaution + local"  # dvt_history: "precaution; local at region (if
 PREG_ABD = "precaution + local@abdomen"
 PREG_ABD_LB = "precaution + local@abdomen,lower_back"
 
-# CLINICAL.md 2.2, with the H column split into heat and cold by its notes ("no heat on abdomen",
+# the reference 2.2, with the H column split into heat and cold by its notes ("no heat on abdomen",
 # "local (heat); cold is fine", "local (heat)").
 # fmt: off
 EXPECTED = {

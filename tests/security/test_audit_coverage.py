@@ -491,6 +491,8 @@ MULTI_ROW = {
 }
 
 NOT_AUDITED = {
+    "reference.reference": "the clinical reference the product carries: the same text for everyone",
+    "reference.page": "the research behind the reference: the same text for everyone",
     "booking_public.page": "a clinic's services and free times: no client data (booking.page counted per IP)",
     "booking_public.ask": "a request books nothing (booking.request recorded per IP); not clinical",
     "booking_public.confirm": "the requester's own summary: service, time, their name (booking.confirm_view)",

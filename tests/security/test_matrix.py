@@ -59,6 +59,8 @@ FRONTDESK_ALLOWED = {
     "schedule.reschedule": "moving an appointment",
     "schedule.cancel": "cancelling an appointment",
     "schedule.set_status": "arrived / completed / no-show",
+    "reference.reference": "the clinical reference: the rules the app applies, no client data",
+    "reference.page": "the research behind the reference, no client data",
     "booking.approve": "approving a new client's online booking (a time and a name, no health data)",
     "booking.decline": "declining a new client's online booking",
     "schedule_api.list_appointments": "the calendar's JSON (no clinical data)",

@@ -169,6 +169,7 @@ SEED_PARAMS = {
     "check_in_id": lambda s: s.check_in,
     "slug": lambda s: s.public_slug,  # the clinic's portal address
     "request_id": lambda s: s.awaiting_request,
+    "name": lambda s: "sources",  # the clinical reference's pages: the same in every clinic
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -185,7 +186,7 @@ SEED_PARAMS_BY_ENDPOINT = {
     ("portal.open_link", "token"): lambda s: s.portal_token,
 }
 # Parameters that do not name an object of a clinic (the same value for every clinic).
-CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind"}
+CLINIC_NEUTRAL_PARAMS = {"number", "rule_id", "filename", "kind", "name"}
 
 
 def param_value(endpoint: str, name: str, side: Side):
