@@ -7,6 +7,7 @@ every region appears exactly once.
 
 from dataclasses import dataclass
 
+from ..rules.policy import WINDOWS
 from ..rules.vocabulary import CONDITIONS, DATE_REQUIRED, REGION_GROUP_LABELS, REGION_REQUIRED, REGIONS
 
 
@@ -61,20 +62,22 @@ GROUPS = (
             Item(
                 "acute_injury",
                 "New injury: sprain, strain or bruise",
-                "In the last few days.",
+                f"In the last {WINDOWS['acute_injury']} days.",
                 date_label="Date of injury",
                 short="Injury: sprain, strain or bruise",
             ),
             Item(
                 "recent_surgery",
-                "Surgery in the last three months",
+                # the question asks for what screening uses: a surgery older than its window is not asked
+                # for, so it never shows as a finding and "resolved" at once
+                f"Surgery in the last {WINDOWS['recent_surgery'] // 7} weeks",
                 date_label="Date of surgery",
                 short="Surgery",
             ),
             Item(
                 "steroid_injection",
                 "Steroid (cortisone) injection",
-                "In the last few weeks.",
+                f"In the last {WINDOWS['steroid_injection']} days.",
                 date_label="Date of injection",
             ),
         ),
