@@ -632,10 +632,24 @@ def test_no_visits_today_is_a_friendly_404(app, web, login_as, therapist, clinic
     assert "No aftercare sheets today" in response.get_data(as_text=True)
 
 
-def test_front_desk_cannot_print_a_therapists_day(web, login_as, frontdesk, clock):
+def test_the_front_desk_prints_every_therapists_sheets_of_today(
+    app, web, login_as, therapist, owner, frontdesk, clinic, client_id, clock
+):
+    """The desk hands the sheets out: it may print any one sheet, so it prints the day's in one go too."""
     clock.set(NOW)
+    colleague_client = make_client(app, clinic, therapist, first="Colette", last="Martin", conditions=[])
+    yesterday_client = make_client(app, clinic, therapist, first="Yusuf", last="Demir", conditions=[])
+    make_visit(app, clinic, client_id, therapist, plan=())
+    make_visit(app, clinic, colleague_client, owner, plan=())
+    make_visit(app, clinic, yesterday_client, therapist, on=TODAY - timedelta(days=1), plan=())
     login_as(frontdesk)
-    assert web.get("/aftercare/today.pdf").status_code == 403
+    home = web.get("/").get_data(as_text=True)
+    assert "Today's aftercare sheets" in home and "Colette Martin" in home and "Yusuf" not in home
+    response = web.get("/aftercare/today.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "For Zoë" in text and "For Colette" in text and "Yusuf" not in text
+    assert len(audit_rows(app, "aftercare.print")) == 2
 
 
 def test_batch_queries_do_not_grow_with_visits(app, web, login_as, therapist, clinic, clock):

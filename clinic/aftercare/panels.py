@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from ..clock import clinic_today
 from ..extensions import db
-from ..models import Client, Visit
+from ..models import Client, User, Visit
 from ..panels import add_panel
 
 ALL_ROLES = ("owner", "therapist", "frontdesk")
@@ -22,9 +22,24 @@ def visits_of_day(clinic_id: int, therapist_id: int, day):
     )
 
 
+def clinic_visits_of_day(clinic_id: int, day):
+    """Every therapist's visits of one day: the day index's range for each of the clinic's therapists."""
+    therapists = select(User.id).where(User.clinic_id == clinic_id, User.role.in_(("owner", "therapist")))
+    return (
+        select(Visit)
+        .where(Visit.clinic_id == clinic_id, Visit.therapist_id.in_(therapists), Visit.visit_date == day)
+        .order_by(Visit.created_at, Visit.id)
+    )
+
+
 def todays_visits(options=()) -> list[Visit]:
-    """The current user's visits dated today in the clinic's time zone, in the order they started."""
-    query = visits_of_day(current_user.clinic_id, current_user.id, clinic_today(current_user.clinic))
+    """Today's visits (the clinic's time zone) in the order they started: a therapist's own, or for the
+    front desk, who hands the sheets out, every therapist's (a range of the day index per therapist)."""
+    clinic_id, today = current_user.clinic_id, clinic_today(current_user.clinic)
+    if current_user.role != "frontdesk":
+        query = visits_of_day(clinic_id, current_user.id, today)
+    else:
+        query = clinic_visits_of_day(clinic_id, today)
     return list(db.session.scalars(query.options(*options)))
 
 
@@ -48,4 +63,4 @@ def register() -> None:
     add_panel("visit_actions", "aftercare/_visit_action.html", ALL_ROLES, 10, lambda **_: {})
     # Therapists and owners reach every sheet from the visit list and the visit page.
     add_panel("client", "aftercare/_client_sheets.html", ("frontdesk",), 40, _client_sheets)
-    add_panel("home", "aftercare/_home_today.html", ("owner", "therapist"), 15, _home_today)
+    add_panel("home", "aftercare/_home_today.html", ALL_ROLES, 15, _home_today)

@@ -77,9 +77,10 @@ def visit_pdf(visit_id: int):
 
 
 @bp.get("/aftercare/today.pdf")
-@roles_required("owner", "therapist")
+@roles_required("owner", "therapist", "frontdesk")
 def today_pdf():
-    """Every sheet of the current therapist's visits dated today, in one PDF."""
+    """Every sheet of today's visits in one PDF: the therapist's own, or all of them for the front desk
+    (who may print any one sheet, so may print the day's)."""
     visits = panels.todays_visits(VISIT_OPTIONS)
     if not visits:
         return render_template("aftercare/none_today.html"), 404

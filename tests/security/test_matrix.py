@@ -67,6 +67,7 @@ FRONTDESK_ALLOWED = {
     "schedule_api.create_appointment": "booking from the calendar",
     "feeds.appointment": "one appointment as .ics (no clinical data)",
     "aftercare.visit_pdf": "the aftercare sheet holds only what the client should know",
+    "aftercare.today_pdf": "today's sheets, which the desk hands out: the same content as one sheet",
     "health": "public health check",
     "static": "public assets",
     "feeds.subscribe": "public, token-guarded calendar feed",
