@@ -615,3 +615,28 @@ def test_a_time_the_clocks_skip_is_refused_by_the_api_naming_the_gap(app, web, l
     response = web.post("/api/appointments", json={**payload, "start": "2027-03-28T01:30+00:00"})
     assert response.status_code == 201
     assert response.get_json()["start"].startswith("2027-03-28T02:30")
+
+
+def test_a_time_that_has_passed_is_asked_about_first(app, web, login_as, frontdesk, cal, clock):
+    """Monday 2 November 2026 10:00 is past when the clinic's clock says Wednesday 18 November: the form
+    asks, writes nothing, keeps what was typed; ticked, it books (a visit recorded after the fact)."""
+    clock.set("2026-11-18T10:00:00+00:00")
+    login_as(frontdesk)
+    past = date(2026, 11, 2)
+    before = table_counts(app)
+    asked = web.post("/appointments/new", data=form(cal, day=past, notes="Walk-in, recorded later"))
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 400 and "This time has already passed. Is the date right?" in page
+    assert 'name="date_ok"' in page and "Walk-in, recorded later" in page
+    assert table_counts(app) == before
+    booked = web.post("/appointments/new", data=form(cal, day=past, date_ok="y"))
+    assert booked.status_code == 302
+    assert [a.start_at for a in appointments(app)] == [datetime(2026, 11, 2, 10, 0, tzinfo=UTC)]
+    # moving it back into the future needs no question; moving it into the past again asks
+    item = appointments(app)[0]
+    moved = web.post(
+        f"/appointments/{item.id}/reschedule",
+        data={**form(cal, day=date(2026, 11, 10)), "version": item.version},
+    )
+    assert moved.status_code == 400 and "already passed" in moved.get_data(as_text=True)
+    assert appointments(app)[0].start_at == datetime(2026, 11, 2, 10, 0, tzinfo=UTC)

@@ -105,6 +105,18 @@ def skipped_wall_time(day: date, time_of_day: time, tz: ZoneInfo) -> ClockGap | 
     return ClockGap((high + before).time(), (high + after).time())
 
 
+def unlikely_date(start: datetime, now: datetime) -> str | None:
+    """Why a booking's time looks like a slip (it has passed), or None.
+
+    Not refused: a visit is sometimes recorded after the fact. The form asks once, with the reason,
+    before it books. (More than a year ahead is not asked yet: see the closing note of issue 15.)"""
+    _check_aware(start, "start")
+    _check_aware(now, "now")
+    if start < now:
+        return "This time has already passed."
+    return None
+
+
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
     """Whether two half-open intervals [start, end) share any instant (10:00-11:00 and 11:00-12:00 do not)."""
     _check_interval(a_start, a_end, "a_start", "a_end")

@@ -70,11 +70,12 @@ def new():
     _fill_choices(form)
     search = request.args.get("q", "", type=str)[:100]
     form.client.choices = picker.client_choices(clinic.id, search, form.client.data, utcnow())
-    state = {"outside": False, "nearest": None}
+    state = {"outside": False, "nearest": None, "unlikely": None}
     refs = _resolve(form, "therapist", "client", "service") if form.validate_on_submit() else None
     if refs is not None:
         try:
             start = booking.local_start(form.date.data, form.time.data, clinic.tz)
+            booking.confirm_date(start, form.date_ok.data)
             appointment = booking.book(
                 clinic,
                 refs["therapist"],
@@ -89,6 +90,8 @@ def new():
             getattr(form, error.field or "date").errors.append(str(error))
         except OutsideHours:
             state["outside"] = True
+        except booking.UnlikelyDate as unlikely:
+            state["unlikely"] = str(unlikely)
         except SlotTaken as taken:
             state["nearest"] = taken.nearest
         else:
@@ -169,7 +172,7 @@ def reschedule(appointment_id: int):
         else None
     )
     _fill_choices(form, selected_service=item.service_id)
-    state = {"outside": False, "nearest": None, "stale": False}
+    state = {"outside": False, "nearest": None, "stale": False, "unlikely": None}
     # the appointment's own service stays allowed even if it was deactivated since
     keep_service = form.service.data == item.service_id
     refs = (
@@ -180,6 +183,7 @@ def reschedule(appointment_id: int):
     if refs is not None:
         try:
             start = booking.local_start(form.date.data, form.time.data, clinic.tz)
+            booking.confirm_date(start, form.date_ok.data)
             booking.reschedule(
                 clinic,
                 item,
@@ -193,6 +197,8 @@ def reschedule(appointment_id: int):
             getattr(form, error.field or "date").errors.append(str(error))
         except OutsideHours:
             state["outside"] = True
+        except booking.UnlikelyDate as unlikely:
+            state["unlikely"] = str(unlikely)
         except SlotTaken as taken:
             state["nearest"] = taken.nearest
         except Stale:

@@ -16,7 +16,14 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
 from ..request_numbers import as_id
-from ..rules.scheduling import day_label, local_instant, nearest_free_slots, skipped_wall_time, within_hours
+from ..rules.scheduling import (
+    day_label,
+    local_instant,
+    nearest_free_slots,
+    skipped_wall_time,
+    unlikely_date,
+    within_hours,
+)
 from . import hours as opening
 from .slot_guard import Overlap, write_slots
 
@@ -60,6 +67,17 @@ class NotInClinic(LookupError):
 
 class OutsideHours(Exception):
     """The time is outside opening or working hours and nobody confirmed booking it anyway."""
+
+
+class UnlikelyDate(Exception):
+    """The time looks like a slip (rules.scheduling.unlikely_date) and nobody confirmed it; str() says why."""
+
+
+def confirm_date(start: datetime, confirmed: bool) -> None:
+    """UnlikelyDate unless the date is likely or the person booking said it is right."""
+    why = None if confirmed else unlikely_date(start, utcnow())
+    if why:
+        raise UnlikelyDate(why)
 
 
 class SlotTaken(Exception):

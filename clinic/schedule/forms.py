@@ -43,6 +43,7 @@ class _SlotFields(FlaskForm):
         render_kw=STEP_SECONDS,
     )
     outside_hours_ok = BooleanField("Book outside opening hours")
+    date_ok = BooleanField("Yes, this date is right")
 
 
 class BookingForm(_SlotFields):
@@ -146,3 +147,4 @@ class FollowUpForm(FlaskForm):
 
     service = SelectField("Service", coerce=_int_or_none, validate_choice=False)
     outside_hours_ok = BooleanField("Book outside opening hours")
+    date_ok = BooleanField("Yes, this date is right")
