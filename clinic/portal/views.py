@@ -85,9 +85,13 @@ def _when(start, clinic) -> str:
     return f"{day_label(local.date())} at {local:%H:%M}"
 
 
-@bp.get("/appointments/<int:appointment_id>/move")
-def move_form(appointment_id: int):
-    """The therapist's free times on a day the client picks (the appointment's own day first)."""
+@bp.route("/appointments/<int:appointment_id>/move", methods=["GET", "POST"])
+def move(appointment_id: int):
+    """GET: the therapist's free times on a day the client picks (the appointment's own day first).
+    POST: move to one of them. (One view for both: a URL shared by two views answers 405, not 404, to
+    an id beyond the database.)"""
+    if request.method == "POST":
+        return _move_to(appointment_id)
     client, clinic = _signed_in()
     appointment = services.own_appointment(client, appointment_id)
     if appointment is None:
@@ -116,14 +120,13 @@ def move_form(appointment_id: int):
     return page
 
 
-@bp.post("/appointments/<int:appointment_id>/move")
-def move(appointment_id: int):
+def _move_to(appointment_id: int):
     client, clinic = _signed_in()
     appointment = services.own_appointment(client, appointment_id)
     if appointment is None:
         _denied("appointment", appointment_id, client)
     start = slot_start(request.form.get("start"))
-    back = url_for("portal.move_form", appointment_id=appointment.id)
+    back = url_for("portal.move", appointment_id=appointment.id)
     try:
         if start is None:
             raise booking.Stale()

@@ -357,7 +357,7 @@ AUDITED: dict[tuple[str, str], Case] = {
         (303,),
         CLIENT,
     ),
-    ("GET", "portal.move_form"): Case(
+    ("GET", "portal.move"): Case(
         "portal",
         get(lambda c: f"/p/appointments/{A(c).appointment}/move"),
         ("portal.appointment_move_view",),

@@ -96,7 +96,6 @@ FRONTDESK_ALLOWED = {
             "signed_out",
             "home",
             "cancel",
-            "move_form",
             "move",
             "aftercare",
             "aftercare_pdf",

@@ -32,7 +32,6 @@ def test_every_portal_route_is_covered(world_app):
     assert {
         "portal.home",
         "portal.cancel",
-        "portal.move_form",
         "portal.move",
         "portal.aftercare",
         "portal.aftercare_pdf",
