@@ -165,6 +165,7 @@ BLUEPRINTS = (
     "clinic.booking.views:bp",
     "clinic.portal.views:bp",
     "clinic.portal.settings_views:bp",
+    "clinic.documents.views:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )
