@@ -368,3 +368,59 @@ def test_a_refused_file_on_the_visit_page_shows_the_visit_again(app, web, login_
     page = response.get_data(as_text=True)
     assert "Treatment note" in page and "The file is empty (0 bytes)." in page
     assert 'id="doc-file-visit-error"' in page
+
+
+def test_a_clearance_on_file_points_to_the_letter_that_holds_it(app, web, login_as, therapist, client_id):
+    from clinic.intake import services as intake
+    from tests.test_intake import intake_form
+
+    login_as(therapist)
+    assert (
+        upload(web, f"/clients/{client_id}/documents", a_pdf(), "hale.pdf", "GP clearance").status_code == 302
+    )
+    (letter,) = documents(app)
+    edit = web.get(f"/clients/{client_id}/health/edit").get_data(as_text=True)
+    assert f'<option value="{letter.id}" >GP clearance' in edit
+    before = table_counts(app)
+    # an id that is not one of this client's documents is refused outright, nothing written
+    forged = intake_form(based_on="1", cond_anticoagulant_clearance=str(letter.id + 1))
+    response = web.post(f"/clients/{client_id}/health/edit", data=forged)
+    assert response.status_code == 400 and "not on it" in response.get_data(as_text=True)
+    assert table_counts(app) == before
+    linked = intake_form(based_on="1", cond_anticoagulant_clearance=str(letter.id))
+    assert web.post(f"/clients/{client_id}/health/edit", data=linked).status_code == 302
+    with app.app_context():
+        conditions = intake.record_data(intake.current_record(client_id))["conditions"]
+    (entry,) = [e for e in conditions if e["code"] == "anticoagulant"]
+    assert entry == {"code": "anticoagulant", "cleared": True, "clearance_document": letter.id}
+    page = web.get(f"/clients/{client_id}").get_data(as_text=True)
+    assert f'href="/documents/{letter.id}/file" download>(the letter)' in page
+    # the letter the health history relies on cannot be removed while it does
+    response = web.post(f"/documents/{letter.id}/remove", follow_redirects=True)
+    assert "holding a clearance" in response.get_data(as_text=True)
+    assert documents(app)[0].removed_at is None and len(stored_files(app)) == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"clearance_document": 7}, "goes with a clearance on file"),
+        ({"cleared": True, "clearance_document": True}, "Choose the clearance letter"),
+        ({"cleared": True, "clearance_document": -1}, "Choose the clearance letter"),
+        ({"cleared": True, "clearance_document": "7"}, "Choose the clearance letter"),
+    ],
+)
+def test_a_health_entry_names_its_clearance_letter_by_id_only(raw, message):
+    from datetime import date
+
+    from clinic.intake.health import InvalidHealthData, check_entry
+
+    assert check_entry(
+        {"code": "anticoagulant", "cleared": True, "clearance_document": 7}, date(2026, 1, 1)
+    ) == {
+        "code": "anticoagulant",
+        "cleared": True,
+        "clearance_document": 7,
+    }
+    with pytest.raises(InvalidHealthData, match=message):
+        check_entry({"code": "anticoagulant", **raw}, date(2026, 1, 1))

@@ -34,6 +34,17 @@ def live_documents(client: Client, visit: Visit | None = None) -> list[Document]
     return list(db.session.scalars(query.order_by(Document.created_at.desc(), Document.id.desc())))
 
 
+def clearance_letters(client: Client) -> list[tuple[int, str]]:
+    """The client's documents a condition's clearance may point to: (id, what it is)."""
+    documents = live_documents(client)
+    replaced = superseded_ids(documents)
+    return [
+        (d.id, f"{d.caption or d.filename} ({d.created_at:%d %b %Y})")
+        for d in documents
+        if d.id not in replaced
+    ]
+
+
 def superseded_ids(documents: list[Document]) -> dict[int, Document]:
     """{old document id: the document that supersedes it}, among `documents`."""
     return {doc.supersedes_id: doc for doc in documents if doc.supersedes_id is not None}
