@@ -147,6 +147,12 @@ def _pdf_with_javascript() -> bytes:
     )
 
 
+def _pdf_with_escaped_javascript() -> bytes:
+    """The same open action with its names #-escaped: invisible to a byte scan, seen once parsed."""
+    action = b"/Type /Catalog /OpenAction << /S /Java#53cript /J#53 (app.alert(1)) >>"
+    return a_pdf().replace(b"/Type /Catalog", action)
+
+
 def _bomb() -> bytes:
     buffer = io.BytesIO()
     Image.new("1", (12_000, 12_000)).save(buffer, "PNG")  # 144 megapixels in a few kilobytes
@@ -164,6 +170,7 @@ BAD_FILES = {
     "pdf/html polyglot": (_html_pdf, "letter.pdf", "web-page markup"),
     "pdf/zip polyglot": (_pdf_then_zip, "letter.pdf", "Something follows the end of this PDF"),
     "pdf with javascript": (_pdf_with_javascript, "letter.pdf", "scripts, actions or attached files"),
+    "pdf with escaped javascript": (_pdf_with_escaped_javascript, "letter.pdf", "scripts, actions"),
     "png with a tail": (lambda: a_png() + b"<html>", "scan.png", None),  # taken, re-encoded without it
     "empty": (lambda: b"", "letter.pdf", "The file is empty (0 bytes)."),
     "path in name": (lambda: a_pdf(), "../../etc/letter.pdf", "may not contain folders"),

@@ -36,8 +36,11 @@ PILLOW_FORMATS = {"jpeg": "JPEG", "png": "PNG", "heic": "HEIF"}
 TAKEN = "Knotwork takes PDF, JPEG, PNG and HEIC files."
 # Markup in a PDF's head makes a file that a browser might also read as a page (a polyglot).
 MARKUP = re.compile(rb"<\s*(html|script|!doctype|svg|body|iframe|object)\b", re.IGNORECASE)
-# Active content a clinical letter never needs.
-ACTIVE_PDF = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+# Active content a clinical letter never needs: seen in the bytes, and in the parsed structure (where
+# a compressed object stream would hide it from the byte scan).
+ACTIVE_PDF = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA|SubmitForm|ImportData)\b")
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/RichMediaExecute"}
+ACTIVE = "The PDF carries scripts, actions or attached files: print it to a new PDF first."
 PDF_TAIL = re.compile(rb"%%EOF\s*\Z")
 
 
@@ -144,15 +147,15 @@ def _check_pdf(data: bytes) -> bytes:
         raise FileRefused(
             "Something follows the end of this PDF (or it is cut short): save it again as a plain PDF."
         )
-    if any(marker in data for marker in ACTIVE_PDF):
-        raise FileRefused("The PDF carries scripts, actions or attached files: print it to a new PDF first.")
+    if ACTIVE_PDF.search(data):
+        raise FileRefused(ACTIVE)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise FileRefused("The PDF is password-protected: save a copy without the password.")
         pages = len(reader.pages)
-        for page in reader.pages:
-            page.mediabox  # noqa: B018  (reads each page's dictionary)
+        if _active_structure(reader):
+            raise FileRefused(ACTIVE)
     except FileRefused:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, OSError):
@@ -160,3 +163,32 @@ def _check_pdf(data: bytes) -> bytes:
     if pages == 0:
         raise FileRefused(damaged)
     return data
+
+
+def _is_active_action(action) -> bool:
+    action = action.get_object() if action is not None else None
+    return hasattr(action, "get") and str(action.get("/S")) in ACTIVE_ACTIONS
+
+
+def _active_structure(reader: PdfReader) -> bool:
+    """Scripts, launch or submit actions, attached files or XFA forms in the document's structure."""
+    root = reader.trailer["/Root"].get_object()
+    if _is_active_action(root.get("/OpenAction")) or "/AA" in root:
+        return True
+    names = root.get("/Names")
+    names = names.get_object() if names is not None else {}
+    if "/JavaScript" in names or "/EmbeddedFiles" in names:
+        return True
+    form = root.get("/AcroForm")
+    if form is not None and "/XFA" in form.get_object():
+        return True
+    for page in reader.pages:
+        if "/AA" in page:
+            return True
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            if str(annotation.get("/Subtype")) == "/FileAttachment" or _is_active_action(
+                annotation.get("/A")
+            ):
+                return True
+    return False
