@@ -153,9 +153,26 @@ def _pdf_with_escaped_javascript() -> bytes:
     return a_pdf().replace(b"/Type /Catalog", action)
 
 
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims width x height over a few bytes of data (as a bomb's does)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
 def _bomb() -> bytes:
     buffer = io.BytesIO()
-    Image.new("1", (12_000, 12_000)).save(buffer, "PNG")  # 144 megapixels in a few kilobytes
+    Image.new("1", (3_000, 3_000)).save(buffer, "PNG")  # 9 megapixels in about a kilobyte
     return buffer.getvalue()
 
 
@@ -177,7 +194,12 @@ BAD_FILES = {
     "folder in name": (lambda: a_pdf(), "letters/letter.pdf", "may not contain folders"),
     "nul in name": (lambda: a_pdf(), "letter\x00.png.pdf", "may not contain folders or control characters"),
     "unknown extension": (lambda: a_pdf(), "letter.exe", "Knotwork takes PDF, JPEG, PNG and HEIC files."),
-    "bomb": (_bomb, "scan.png", "too large to open safely"),
+    "bomb": (_bomb, "scan.png", "too large to open safely (more than 1 megapixels)"),
+    "pillow's own bomb check": (
+        lambda: _png_claiming(20_000, 20_000),
+        "scan.png",
+        "too large to open safely",
+    ),
     "truncated jpeg": (lambda: a_photo()[:300], "knee.jpg", "cannot be read"),
     "damaged pdf": (lambda: b"%PDF-1.7\nnot a pdf at all\n%%EOF\n", "letter.pdf", "cannot be read"),
     "too big": (lambda: a_pdf() + b" " * 0, "letter.pdf", "larger than 0 MB"),
@@ -191,6 +213,8 @@ def test_bad_files_are_refused_next_to_the_field_and_write_nothing(
     make, name, message = BAD_FILES[case]
     if case == "too big":
         app.config["DOCUMENT_MAX_BYTES"] = 1000
+    if case == "bomb":
+        app.config["DOCUMENT_MAX_PIXELS"] = 1_000_000
     login_as(therapist)
     before = table_counts(app)
     response = upload(web, f"/clients/{client_id}/documents", make(), name, caption="Keep this caption")

@@ -123,6 +123,8 @@ def _reencode(data: bytes, kind: str, max_pixels: int) -> tuple[str, bytes]:
                     raise FileRefused(too_big)
                 image.load()  # every pixel: a truncated or corrupt file fails here
                 drawn = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
+    except FileRefused:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise FileRefused(too_big) from None
     except (OSError, ValueError, SyntaxError, EOFError):
