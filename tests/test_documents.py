@@ -455,3 +455,32 @@ def test_a_health_entry_names_its_clearance_letter_by_id_only(raw, message):
     }
     with pytest.raises(InvalidHealthData, match=message):
         check_entry({"code": "anticoagulant", **raw}, date(2026, 1, 1))
+
+
+def test_the_documents_list_costs_the_same_queries_for_one_or_many(
+    app, web, login_as, therapist, owner, client_id
+):
+    from tests.conftest import count_queries
+
+    login_as(therapist)
+    visit_id = _signed_visit(app, client_id, therapist)
+
+    def page_queries() -> tuple[int, int]:
+        counts = []
+        for url in (f"/clients/{client_id}", f"/visits/{visit_id}"):
+            with count_queries(app) as n:
+                assert web.get(url).status_code == 200
+            counts.append(n())
+        return tuple(counts)
+
+    assert upload(web, f"/clients/{client_id}/documents", a_pdf(), "one.pdf").status_code == 302
+    assert upload(web, f"/visits/{visit_id}/documents", a_pdf(), "first.pdf").status_code == 302
+    one = page_queries()
+    web.post("/logout")
+    login_as(owner)  # documents added by another person too: who added each is named on the list
+    for n in range(4):
+        assert upload(web, f"/clients/{client_id}/documents", a_pdf(), f"more-{n}.pdf").status_code == 302
+        assert upload(web, f"/visits/{visit_id}/documents", a_pdf(), f"visit-{n}.pdf").status_code == 302
+    web.post("/logout")
+    login_as(therapist)
+    assert page_queries() == one

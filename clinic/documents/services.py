@@ -8,6 +8,7 @@ import hashlib
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..clock import utcnow
 from ..extensions import db
@@ -31,6 +32,7 @@ def live_documents(client: Client, visit: Visit | None = None) -> list[Document]
     )
     if visit is not None:
         query = query.where(Document.visit_id == visit.id)
+    query = query.options(joinedload(Document.uploaded_by))  # the list names who added each: no N+1
     return list(db.session.scalars(query.order_by(Document.created_at.desc(), Document.id.desc())))
 
 
