@@ -166,6 +166,7 @@ BLUEPRINTS = (
     "clinic.portal.views:bp",
     "clinic.portal.settings_views:bp",
     "clinic.reference:bp",
+    "clinic.documents.views:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

@@ -145,5 +145,18 @@ MESSAGE_RETRY_WAIT_SECONDS: list[int] | None = None
 QUEUE_FILE: str | None = None
 REDIS_URL: str | None = None
 
+# Documents on the record (clinic/documents/): PDF, JPEG, PNG and HEIC (phone photos, stored as JPEG).
+# DOCUMENT_MAX_BYTES: the largest file taken (a bigger one is refused next to the field; the upload
+# request alone may be this large, every other request keeps MAX_CONTENT_LENGTH).
+# DOCUMENT_MAX_PIXELS: the largest image (width x height) decoded; more is refused as a possible
+# decompression bomb (a 48-megapixel phone photo is 48,000,000; Pillow refuses beyond its own
+# Image.MAX_IMAGE_PIXELS, 89 million, whatever this says). DOCUMENT_STORE: "filesystem" keeps the
+# files, each encrypted with its own key, in DOCUMENT_PATH (unset: instance/documents, outside the
+# static folder; never served but through the audited download route).
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DOCUMENT_MAX_PIXELS = 50_000_000
+DOCUMENT_STORE = "filesystem"
+DOCUMENT_PATH: str | None = None
+
 # Rows per page in lists.
 PAGE_SIZE = 50

@@ -323,3 +323,41 @@ def lock_children_but_rekey(op, table: str, sealed: tuple[str, ...]) -> None:
 
 def restore_lock_children(op, table: str) -> None:
     _children_lock_sql(op, table)
+
+
+def lock_documents_of_signed_visits(op, sealed: tuple[str, ...]) -> None:
+    """A document of a signed visit cannot change or move (only rotate may re-seal its sealed columns),
+    and a document joins a signed visit only as added after signing (like an addendum). Rows are
+    never deleted (never_delete): a document is removed by marking it, while its visit is a draft."""
+    signed = "(SELECT signed_at FROM visit WHERE id = {row}.visit_id) IS NOT NULL"
+    rekey = _rekey_only(op, "document", sealed)
+    late_insert = f"{signed.format(row='NEW')} AND NOT NEW.added_after_signing"
+    change = f"({signed.format(row='OLD')} OR {signed.format(row='NEW')}) AND NOT {rekey}"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            f"CREATE TRIGGER document_signed_locked_insert BEFORE INSERT ON document WHEN {late_insert} "
+            + _raise_sqlite(SIGNED_LOCKED)
+        )
+        op.execute(
+            f"CREATE TRIGGER document_signed_locked_update BEFORE UPDATE ON document WHEN {change} "
+            + _raise_sqlite(SIGNED_LOCKED)
+        )
+        return
+    op.execute(
+        "CREATE FUNCTION document_refuse_signed_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF (TG_OP = 'INSERT' AND {late_insert}) OR (TG_OP = 'UPDATE' AND {change}) THEN "
+        f"RAISE EXCEPTION '{SIGNED_LOCKED}' USING ERRCODE = 'restrict_violation'; END IF; RETURN NEW; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER document_signed_locked BEFORE INSERT OR UPDATE ON document "
+        "FOR EACH ROW EXECUTE FUNCTION document_refuse_signed_change()"
+    )
+
+
+def drop_lock_documents_of_signed_visits(op) -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for verb in ("insert", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS document_signed_locked_{verb}")
+        return
+    op.execute("DROP TRIGGER IF EXISTS document_signed_locked ON document")
+    op.execute("DROP FUNCTION IF EXISTS document_refuse_signed_change()")

@@ -50,6 +50,8 @@ def base_config(database_url: str, instance_path: Path) -> dict:
         "ARGON2_MEMORY_COST_KIB": 8,
         "ARGON2_PARALLELISM": 1,
         "LOG_REQUESTS": False,
+        # documents' files beside the test's database (never the worktree's instance folder)
+        "DOCUMENT_PATH": str(Path(instance_path) / "documents"),
     }
 
 

@@ -46,6 +46,8 @@ class ConditionLine:
     acute: bool = False
     # A dated condition past its screening window (e.g. surgery more than 42 days ago).
     lapsed: bool = False
+    # The document that holds the doctor's clearance, when one is linked (clinic.documents).
+    clearance_document: int | None = None
 
 
 def grouped(conditions: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -88,6 +90,7 @@ def condition_lines(
             line.details.append(text)
         if item.get("cleared"):
             line.details.append("doctor's clearance on file")
+            line.clearance_document = item.get("clearance_document")
         if item.get("note"):
             line.details.append(f"“{item['note']}”")
         lines.append(line)
@@ -110,12 +113,22 @@ def _shown(value: Any) -> str:
     return f"“{text[:SHOWN_CHARS]}{'…' if len(text) > SHOWN_CHARS else ''}”"
 
 
+def _clearance(item: dict[str, Any]) -> str:
+    if not item.get("cleared"):
+        return "no"
+    return "yes, letter linked" if item.get("clearance_document") else "yes"
+
+
 def _attributes(item: dict[str, Any]) -> dict[str, str]:
     return {
         "area": regions_text(item["regions"]) or "—",
         "date": day(item.get("date")) or "—",
         "weeks": str(item.get("weeks") or "—"),
-        "clearance on file": "yes" if item.get("cleared") else "no",
+        "clearance on file": (
+            ("yes, letter linked" if item.get("clearance_document") else "yes")
+            if item.get("cleared")
+            else "no"
+        ),
         "note": _shown(item.get("note")),
     }
 

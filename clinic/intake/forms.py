@@ -2,7 +2,7 @@
 
 The checklist is 31 conditions, each with its own attribute fields and region pickers; WTForms
 would need a subform per condition, so `Questionnaire` reads the posted names directly:
-`condition` (the ticked codes), `cond_<code>_region|date|weeks|cleared|note`, and `pain`. Every
+`condition` (the ticked codes), `cond_<code>_region|date|weeks|cleared|clearance|note`, and `pain`. Every
 code and region is checked against the vocabulary: a name or value that the form never offers is
 refused outright (someone typed it by hand), and an error about one condition sits next to it.
 """
@@ -20,7 +20,8 @@ from .describe import grouped
 from .health import TEXT_LIMITS, InvalidHealthData, check_entry, parse_date, sort_conditions
 from .questionnaire import CONDITION_REGIONS, ITEMS, PAIN_REGIONS
 
-ATTRIBUTES = ("region", "date", "weeks", "cleared", "note")
+ATTRIBUTES = ("region", "date", "weeks", "cleared", "clearance", "note")
+STAFF_ONLY = ("cleared", "clearance")  # a doctor's clearance is the clinic's fact, not the client's
 REFUSED = "The form contained a choice that is not on it. Reload the page and fill it in again."
 
 
@@ -158,6 +159,7 @@ class ConditionState:
     cleared: bool = False
     note: str = ""
     error: str = ""
+    clearance: str = ""  # the id of the document that holds the clearance, as posted
 
 
 class Questionnaire:
@@ -167,6 +169,8 @@ class Questionnaire:
         self.pain: list[str] = []
         self.refused = ""
         self.conditions: list[dict[str, Any]] = []
+        # The client's documents a clearance may point to: [(id, label)], set by the staff views.
+        self.letters: list[tuple[int, str]] = []
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None, today: date, public: bool = False) -> "Questionnaire":
@@ -180,6 +184,7 @@ class Questionnaire:
                     str(item.get("weeks") or ""),
                     bool(item.get("cleared")),
                     item.get("note", ""),
+                    clearance=str(item.get("clearance_document") or ""),
                 )
             form.pain = list(data["pain_areas"])
         return form
@@ -195,7 +200,7 @@ class Questionnaire:
         return code in CONDITIONS and not (self.public and ITEMS[code].staff_only)
 
     def _refuse_unknown_names(self, formdata) -> bool:
-        allowed = ATTRIBUTES if not self.public else tuple(a for a in ATTRIBUTES if a != "cleared")
+        allowed = ATTRIBUTES if not self.public else tuple(a for a in ATTRIBUTES if a not in STAFF_ONLY)
         for key in formdata:
             if key.startswith("cond_"):
                 code, _, attribute = key[5:].rpartition("_")
@@ -223,6 +228,10 @@ class Questionnaire:
             state.date = formdata.get(prefix + "date", "")[:20].strip()
             state.weeks = formdata.get(prefix + "weeks", "")[:10].strip()
             state.cleared = bool(formdata.get(prefix + "cleared"))
+            state.clearance = formdata.get(prefix + "clearance", "")[:12].strip()
+            if state.clearance and state.clearance not in {str(id_) for id_, _ in self.letters}:
+                self.refused = REFUSED  # not one of this client's documents: a hand-made request
+                return False
             state.note = formdata.get(prefix + "note", "")[:1000]
             if any(region not in CONDITION_REGIONS for region in state.regions):
                 self.refused = REFUSED
@@ -244,7 +253,9 @@ class Questionnaire:
             "code": code,
             "date": state.date if "date" in takes else None,
             "weeks": weeks,
-            "cleared": state.cleared and not self.public,
+            # choosing the letter that holds the clearance says the clearance is on file
+            "cleared": (state.cleared or bool(state.clearance)) and not self.public,
+            "clearance_document": int(state.clearance) if state.clearance and not self.public else None,
             "note": state.note,
         }
         missing = []

@@ -22,7 +22,7 @@ NOTE_LIMIT = 200
 MAX_CONDITION_ENTRIES = 120  # 31 codes, a few regions each: far above any real history
 PREGNANCY_WEEKS = range(1, 46)
 EARLIEST = date(1900, 1, 1)
-_ENTRY_KEYS = frozenset({"code", "region", "date", "weeks", "cleared", "note"})
+_ENTRY_KEYS = frozenset({"code", "region", "date", "weeks", "cleared", "clearance_document", "note"})
 _CONDITION_REGIONS = frozenset(CONDITION_REGIONS)
 _PAIN_REGIONS = frozenset(PAIN_REGIONS)
 
@@ -54,7 +54,9 @@ def parse_date(value: Any, field: str, today: date, code: str | None = None) -> 
 
 
 def check_entry(raw: Any, today: date) -> dict[str, Any]:
-    """One condition entry {"code", "region"?, "date"?, "weeks"?, "cleared"?, "note"?}, canonical."""
+    """One condition entry {"code", "region"?, "date"?, "weeks"?, "cleared"?, "clearance_document"?,
+    "note"?}, canonical. clearance_document is the id of the document holding the clearance (that it
+    is one of the client's is the caller's check: no database here)."""
     if not isinstance(raw, dict) or not set(raw) <= _ENTRY_KEYS:
         raise InvalidHealthData("conditions", "Each condition is an object with known fields only.")
     code = raw.get("code")
@@ -88,6 +90,13 @@ def check_entry(raw: Any, today: date) -> dict[str, Any]:
         raise InvalidHealthData("conditions", "Clearance is yes or no.", code)
     if cleared:
         entry["cleared"] = True
+    letter = raw.get("clearance_document")
+    if letter is not None:
+        if isinstance(letter, bool) or not isinstance(letter, int) or not 0 < letter < 2**31:
+            raise InvalidHealthData("conditions", "Choose the clearance letter from the list.", code)
+        if not cleared:
+            raise InvalidHealthData("conditions", "A clearance letter goes with a clearance on file.", code)
+        entry["clearance_document"] = letter
     note = raw.get("note") or ""
     if not isinstance(note, str) or len(note) > NOTE_LIMIT:
         raise InvalidHealthData("conditions", f"Keep the note under {NOTE_LIMIT} characters.", code)

@@ -131,11 +131,17 @@ def submission_data(link: IntakeLink, current: HealthRecord | None, today: date)
     pregnancy are counted on from the day the client sent the form.
     """
     data = services.json_data(link.submission or {})
-    cleared = {entry["code"] for entry in services.record_data(current)["conditions"] if entry.get("cleared")}
+    cleared = {
+        entry["code"]: entry.get("clearance_document")
+        for entry in services.record_data(current)["conditions"]
+        if entry.get("cleared")
+    }
     sent_on = link.submitted_at.date() if link.submitted_at else today
     for entry in data["conditions"]:
         if entry["code"] in cleared:
             entry["cleared"] = True
+            if cleared[entry["code"]] is not None:  # and the letter that holds it
+                entry["clearance_document"] = cleared[entry["code"]]
         if entry.get("weeks"):
             entry["weeks"] = projected_weeks(entry["weeks"], sent_on, today)
     return normalise(data, today)

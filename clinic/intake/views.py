@@ -44,6 +44,15 @@ def view_of(record: HealthRecord | None, client: Client, data=None):
     return services.view_of(record, client, clinic_today(current_user.clinic), data)
 
 
+def _checklist(client: Client, today, data=None) -> Questionnaire:
+    """The staff checklist, with the client's documents a clearance may point to."""
+    from ..documents.services import clearance_letters
+
+    checklist = Questionnaire.from_data(data, today) if data is not None else Questionnaire(today)
+    checklist.letters = clearance_letters(client)
+    return checklist
+
+
 def form_context(client: Client, checklist: Questionnaire, public: bool = False) -> dict:
     today = checklist.today
     age = services.client_age(client, today)
@@ -83,12 +92,12 @@ def edit(client_id: int):
     if request.method == "GET":
         data = services.record_data(current)
         form = HealthForm(data={**data, "based_on": current.number if current else 0, "change_note": ""})
-        checklist = Questionnaire.from_data(data, today)
+        checklist = _checklist(client, today, data)
         if current is not None:
             _audit("intake.view", client, current)
         db.session.commit()
         return _render_edit(client, form, checklist, current)
-    form, checklist = HealthForm(), Questionnaire(today)
+    form, checklist = HealthForm(), _checklist(client, today)
     form.today = today
     valid = form.validate_on_submit()
     valid = checklist.load(request.form) and valid
@@ -139,14 +148,14 @@ def update(client_id: int):
         form = UpdateForm(data={**data, "based_on": current.number, "change_note": ""})
         _audit("intake.view", client, current)
         db.session.commit()
-        return _render_update(client, form, Questionnaire.from_data(data, today), current)
+        return _render_update(client, form, _checklist(client, today, data), current)
     if request.form.get("no_change"):
         confirm = ActionForm()
         if not confirm.validate_on_submit():
             abort(400)
         changes, note, based_on = None, "", _based_on(confirm)
     else:
-        form, checklist = UpdateForm(), Questionnaire(today)
+        form, checklist = UpdateForm(), _checklist(client, today)
         form.today = today
         valid = form.validate_on_submit()
         valid = checklist.load(request.form) and valid

@@ -6,6 +6,7 @@ from .booking import BookingRequest
 from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
+from .document import Document
 from .encryption import EncryptionKeyCheck, RekeyLease
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .portal import PortalLink, PortalSession
@@ -26,6 +27,7 @@ __all__ = [
     "CheckIn",
     "Client",
     "Clinic",
+    "Document",
     "EncryptionKeyCheck",
     "HealthRecord",
     "IntakeLink",

@@ -4,7 +4,10 @@ import hashlib
 import json
 from typing import Any
 
-from ..models import Visit
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Document, Visit
 
 NOTE_FIELDS = (
     "id",
@@ -67,11 +70,36 @@ def canonical_content(visit: Visit) -> bytes:
     """Everything the signer vouches for, as canonical JSON (sorted keys, no spaces)."""
     content = {name: _plain(getattr(visit, name)) for name in NOTE_FIELDS}
     content["points"] = [{name: _plain(getattr(p, name)) for name in POINT_FIELDS} for p in visit.points]
+    documents = _signed_documents(visit)
+    if documents:  # absent, not empty, when there are none: notes signed before documents keep their hash
+        content["documents"] = documents
     content["signed_by_id"] = visit.signed_by_id
     content["signed_at"] = _plain(visit.signed_at)
     return json.dumps(
         content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     ).encode()
+
+
+def _signed_documents(visit: Visit) -> list[dict[str, Any]]:
+    """The documents on the note when it was signed: their ids and the SHA-256 of their files.
+
+    Documents added after signing are like addenda (outside the signed content); documents removed
+    while the note was a draft are not on it. Both facts are locked once the note is signed.
+    """
+    if visit.id is None:
+        return []
+    # no autoflush: sign() computes the hash before its one UPDATE (a signed row is locked after it)
+    with db.session.no_autoflush:
+        rows = db.session.execute(
+            select(Document.id, Document.sha256)
+            .where(
+                Document.visit_id == visit.id,
+                Document.added_after_signing.is_(False),
+                Document.removed_at.is_(None),
+            )
+            .order_by(Document.id)
+        ).all()
+    return [{"id": row.id, "sha256": row.sha256} for row in rows]
 
 
 def content_hash(visit: Visit) -> str:

@@ -4,6 +4,7 @@ On SQLite the world is seeded once per run into a template file that each test c
 PostgreSQL (where tables are truncated between tests) it is seeded again for each test that uses it.
 """
 
+import shutil
 import sqlite3
 
 import pytest
@@ -53,6 +54,8 @@ def seeded(seeded_template, make_app, tmp_path):
                 source.backup(copy)
             source.close()
             copy.close()
+            if (path.parent / "documents").exists():  # the seeded documents' files go with the copy
+                shutil.copytree(path.parent / "documents", tmp_path / "documents", dirs_exist_ok=True)
             return make_app(**config), world
         app = make_app(**config)
         return app, seed_world(app)

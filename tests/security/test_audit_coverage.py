@@ -231,6 +231,15 @@ SCREENING_PAYLOAD = {
     "plan": [{"technique": "stretching", "region": "neck_posterior"}],
 }
 
+
+def _upload(url):
+    import io
+
+    from .world import tiny_pdf
+
+    return lambda c: ("POST", url(c), {"file": (io.BytesIO(tiny_pdf()), "letter.pdf"), "caption": "GP"}, None)
+
+
 CLIENT = lambda c: A(c).client  # noqa: E731
 CLIENT2 = lambda c: A(c).client2  # noqa: E731
 
@@ -477,6 +486,37 @@ AUDITED: dict[tuple[str, str], Case] = {
         (302,),
         CLIENT,
     ),
+    ("GET", "documents.download"): Case(
+        "therapist", get(lambda c: f"/documents/{A(c).document}/file"), ("document.download",), client=CLIENT
+    ),
+    ("POST", "documents.upload_client"): Case(
+        "therapist",
+        _upload(lambda c: f"/clients/{A(c).client}/documents"),
+        ("document.upload",),
+        (302,),
+        CLIENT,
+    ),
+    ("POST", "documents.upload_visit"): Case(
+        "therapist",
+        _upload(lambda c: f"/visits/{A(c).draft_visit}/documents"),
+        ("document.upload",),
+        (302,),
+        CLIENT,
+    ),
+    ("POST", "documents.supersede"): Case(
+        "therapist",
+        _upload(lambda c: f"/documents/{A(c).visit_document}/supersede"),
+        ("document.supersede",),
+        (302,),
+        CLIENT,
+    ),
+    ("POST", "documents.remove"): Case(
+        "owner",
+        lambda c: ("POST", f"/documents/{A(c).document}/remove", {}, None),
+        ("document.remove",),
+        (302,),
+        CLIENT,
+    ),
     ("POST", "schedule_api.create_appointment"): Case(
         "frontdesk", _api_book, ("appointment.create",), (201,), CLIENT2
     ),
@@ -682,7 +722,8 @@ def test_a_cross_clinic_attempt_is_audited_as_denied(seeded):
 
 
 def test_the_client_page_audits_the_client_and_its_health_panel(seeded):
-    """For clinical roles the client page shows the health history panel too: one row per object seen."""
+    """For clinical roles the client page shows the health history and the documents' names too: one row
+    per object seen."""
     app, world = seeded()
     web = log_in(app.test_client(), world.a.emails["therapist"])
     before = last_audit_id(app)
@@ -691,4 +732,5 @@ def test_the_client_page_audits_the_client_and_its_health_panel(seeded):
     assert [(r["action"], r["client_id"]) for r in rows] == [
         ("client.view", world.a.client),
         ("intake.view", world.a.client),
+        ("document.list", world.a.client),
     ]

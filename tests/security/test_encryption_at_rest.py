@@ -136,12 +136,17 @@ LOCKED_UNDER_LEASE = {
     "delete an addendum": "DELETE FROM addendum WHERE visit_id = :signed",
     "delete a health record": f"DELETE FROM health_record WHERE id = {RECORD}",
     "a health record's number": f"UPDATE health_record SET number = 99 WHERE id = {RECORD}",
+    "a signed note's document's file": "UPDATE document SET sha256 = 'x' WHERE visit_id = :signed",
+    "move a signed note's document": "UPDATE document SET visit_id = :draft WHERE visit_id = :signed",
+    "remove a signed note's document": "UPDATE document SET removed_at = created_at WHERE visit_id = :signed",
+    "delete a document": "DELETE FROM document WHERE visit_id = :signed",
 }
 SEALED_CHANGES = {
     "the note's text": "UPDATE visit SET subjective = subjective || '' WHERE id = :signed",
     "a point's referral": "UPDATE trigger_point SET referral = referral || '' WHERE visit_id = :signed",
     "an addendum's text": "UPDATE addendum SET text = text || '' WHERE visit_id = :signed",
     "a health record's goals": f"UPDATE health_record SET goals = goals || '' WHERE id = {RECORD}",
+    "a document's key": "UPDATE document SET file_key = file_key || '' WHERE visit_id = :signed",
 }
 
 
@@ -197,6 +202,11 @@ def test_rotation_moves_every_value_to_the_new_key_while_the_app_writes(clinic_d
         assert db.session.get(Visit, made["visit"]).points[0].referral == CANARY_CONDITION
         assert db.session.scalars(select(Addendum)).first().text
         assert db.session.scalars(select(HealthRecord)).first().main_complaint is not None
+        # a document's file is not rewritten: its own key, re-sealed, still opens it
+        from clinic.documents import services as documents
+        from clinic.models import Document
+
+        assert documents.read(db.session.get(Document, world.a.visit_document)).startswith(b"%PDF-")
         db.session.remove()
     content = dump(only_new)
     assert not [c for c in CLINICAL if c in content] and "kw1:test-1:" not in content
@@ -257,6 +267,9 @@ def test_every_sealed_column_is_known_to_the_rotation(app):
         "intake_link.submission",
         "trigger_point.referral",
         "appointment.cancel_reason",
+        "document.file_key",
+        "document.filename",
+        "document.caption",
     } <= fields
 
 

@@ -266,7 +266,7 @@ def test_front_desk_gets_403_on_every_clinical_route_and_nothing_changes(world_a
 
 
 # Tags of clinic A's clinical free texts: none may reach a front desk page.
-CLINICAL_FIELD_PREFIXES = ("health.", "visit.", "point.", "addendum.", "selfintake.", "plan.")
+CLINICAL_FIELD_PREFIXES = ("health.", "visit.", "point.", "addendum.", "selfintake.", "plan.", "document.")
 
 
 # The note's home-care advice is written for the client and prints on the aftercare sheet, which the

@@ -86,6 +86,8 @@ class Side:
     mailbox_item: int = 0
     unsubscribe_token: str = ""
     health_versions: int = 0
+    document: int = 0  # a document on the client
+    visit_document: int = 0  # a document on the signed visit, signed with it
     policy_version: int = 0
     wording_version: int = 0
 
@@ -170,6 +172,7 @@ SEED_PARAMS = {
     "slug": lambda s: s.public_slug,  # the clinic's portal address
     "request_id": lambda s: s.awaiting_request,
     "name": lambda s: "sources",  # the clinical reference's pages: the same in every clinic
+    "document_id": lambda s: s.document,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -413,7 +416,9 @@ def _seed_side(app, name: str) -> Side:
         client, therapist, [_plan_item(t)], t("visit.changes"), today - timedelta(days=7)
     )
     visits.save_note(signed, therapist, _note(t), None, signing=True)
+    side.visit_document = _document(client, therapist, t, "visit", signed)
     visits.sign(signed, therapist)
+    side.document = _document(client, therapist, t, "client")
     visits.add_addendum(signed, therapist, t("addendum.reason"), t("addendum.text"))
     draft = visits.start_visit(client, therapist, [_plan_item(t)], "", today)
     visits.save_note(draft, therapist, _note(t, "draft"), None)
@@ -507,6 +512,30 @@ def _seed_side(app, name: str) -> Side:
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side
+
+
+def _document(client, user, t, where: str, visit=None) -> int:
+    """A one-page PDF uploaded as the app takes it; its caption and name carry clinic A's payloads."""
+    from clinic.documents import services as documents
+
+    caption = t(f"document.caption.{where}")
+    name = t(f"document.filename.{where}")
+    # a file name has no "/": the payload's closing tag is left off, its tag still names the field
+    name = name.split("</")[0].replace("/", "") + ".pdf"
+    checked = documents.check_upload(name, tiny_pdf(caption))
+    return documents.add(client, user, checked, caption, visit).id
+
+
+def tiny_pdf(text: str = "Clearance") -> bytes:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(200, 200))
+    page.drawString(20, 100, text[:40])
+    page.save()
+    return buffer.getvalue()
 
 
 def _plan_item(t) -> dict:
