@@ -4,7 +4,11 @@ Each writes its message rows in the caller's transaction (the booking and its co
 together, or neither does) with a dedupe key, so a double-submitted form cannot send twice.
 """
 
-from ..clock import clinic_today
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import Appointment, Client, Clinic, Message, User, Visit
 from ..rules.checkin import send_time as check_in_send_time
@@ -73,15 +77,35 @@ def appointment_moved(appointment: Appointment, by: User | None) -> list[Message
     )
 
 
-def appointment_cancelled(appointment: Appointment, by: User | None) -> list[Message]:
+def appointment_cancelled(
+    appointment: Appointment, by: User | None, hold: timedelta | None = None
+) -> list[Message]:
+    """The cancellation e-mail; `hold` keeps it back while the cancel may still be undone."""
     return queue(
         "cancellation",
         _clinic(appointment.clinic_id),
         client=appointment.client,
         appointment=appointment,
-        dedupe_key=f"cancellation:{appointment.id}",
+        # the version is in the key: a cancel undone and made again is told again
+        dedupe_key=f"cancellation:{appointment.id}:{appointment.version}",
+        send_after=utcnow() + hold if hold else None,
         requested_by=by,
     )
+
+
+def cancellation_withdrawn(appointment: Appointment) -> int:
+    """The cancel was undone: its e-mail, still waiting, is never sent (kept, as suppressed, for the
+    record). Returns how many were withdrawn."""
+    result = db.session.execute(
+        update(Message)
+        .where(
+            Message.appointment_id == appointment.id,
+            Message.kind == "cancellation",
+            Message.status == "queued",
+        )
+        .values(status="suppressed", status_reason="the cancellation was undone before it was sent")
+    )
+    return result.rowcount
 
 
 def visit_signed(visit: Visit, by: User) -> list[Message]:

@@ -1,6 +1,6 @@
 """Appointment pages: book (from a free slot or the button), view, reschedule, cancel, change status."""
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -142,6 +142,7 @@ def appointment(appointment_id: int):
         cancel_form=CancelForm(),
         status_form=StatusForm(),
         transitions=booking.TRANSITIONS,
+        can_undo=booking.can_undo_cancel(item, utcnow()),
     )
     db.session.commit()
     return page
@@ -289,12 +290,41 @@ def _change_status(item: Appointment, status: str, version: int | None, reason: 
         booking.AUDIT_ACTIONS[status], object_type="appointment", object_id=item.id, client_id=item.client_id
     )
     if status == "cancelled":
-        notices.appointment_cancelled(item, current_user)
+        # held a little past the undo window, so an undone cancel never reaches the client
+        notices.appointment_cancelled(item, current_user, hold=booking.UNDO_CANCEL + timedelta(minutes=2))
     db.session.commit()
+    if status == "cancelled":
+        flash("Appointment cancelled. Tapped the wrong one? Undo it on its page for 10 minutes.", "success")
+        return redirect(url_for("schedule.appointment", appointment_id=item.id))
     flash(STATUS_WORDS[status], "success")
     return redirect(
         _local_path(request.form.get("next", "")) or url_for("schedule.appointment", appointment_id=item.id)
     )
+
+
+@bp.post("/appointments/<int:appointment_id>/undo-cancel")
+def undo_cancel(appointment_id: int):
+    """Take back a cancel of the last few minutes, if the time is still free."""
+    item = get_scoped_or_404(Appointment, appointment_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        booking.undo_cancel(current_user.clinic, item, seen_version=_version(form))
+    except (Stale, SlotTaken):
+        db.session.rollback()
+        flash("This cancel can no longer be undone (too late, or the time was booked meanwhile).", "error")
+        return redirect(url_for("schedule.appointment", appointment_id=appointment_id))
+    withdrawn = notices.cancellation_withdrawn(item)
+    audit.record(
+        "appointment.undo_cancel", object_type="appointment", object_id=item.id, client_id=item.client_id
+    )
+    db.session.commit()
+    flash(
+        "The appointment is booked again." + (" The client was not told of the cancel." if withdrawn else ""),
+        "success",
+    )
+    return redirect(url_for("schedule.appointment", appointment_id=item.id))
 
 
 def _local_path(value: str) -> str | None:

@@ -37,6 +37,9 @@ TRANSITIONS = {
     "no_show": ("booked",),
     "cancelled": ("booked", "arrived"),
 }
+# A cancel can be taken back for this long (a wrong row tapped at the desk); the client's cancellation
+# e-mail waits a little longer, so an undone cancel never reaches them (messages/notices.py).
+UNDO_CANCEL = timedelta(minutes=10)
 AUDIT_ACTIONS = {
     "arrived": "appointment.arrived",
     "completed": "appointment.complete",
@@ -304,6 +307,29 @@ def set_status(appointment: Appointment, status: str, *, seen_version: int | Non
         db.session.flush()
     except StaleDataError:
         raise Stale() from None
+
+
+def can_undo_cancel(appointment: Appointment, now: datetime) -> bool:
+    """A cancel of the last few minutes, of an appointment still ahead (whether its time is still free
+    is the database's to say, in undo_cancel)."""
+    return (
+        appointment.status == "cancelled"
+        and appointment.updated_at > now - UNDO_CANCEL
+        and appointment.end_at > now
+    )
+
+
+def undo_cancel(clinic: Clinic, appointment: Appointment, *, seen_version: int | None) -> None:
+    """Booked again, as it was: Stale when the window has passed, SlotTaken when the time was given away."""
+    _check_version(appointment, seen_version)
+    if not can_undo_cancel(appointment, utcnow()):
+        raise Stale()
+
+    def restore():
+        appointment.status, appointment.cancel_reason = "booked", ""
+
+    duration = appointment.end_at - appointment.start_at
+    _guarded_flush(clinic, restore, appointment.therapist_id, appointment.start_at, duration, appointment.id)
 
 
 def _check_version(appointment: Appointment, seen_version: int | None) -> None:

@@ -65,3 +65,91 @@ def test_a_staff_booking_is_confirmed_with_a_calendar_file(
     [sent, _] = messages(app)
     assert sent.status == "sent" and sent.attempts == 1 and sent.sent_at is not None
     assert sent.template_version == "standard-confirmation" and "Monday 3 June" in sent.body
+
+
+def test_a_cancel_undone_in_time_is_never_told_and_a_late_one_is(
+    mail_app, smtp, clinic_id, therapist, frontdesk, clock
+):
+    from datetime import timedelta
+
+    from clinic.models import Appointment
+
+    app, (_, sink) = mail_app, smtp
+    clock.set("2030-06-01T09:00:00+00:00")  # a Saturday: Monday 3 June is ahead
+    services = set_up_calendar(app, clinic_id)
+    client = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    web = app.test_client()
+    web.post("/login", data={"email": "desk@example.test", "password": "lantern-orchard-velvet"})
+    assert book(web, therapist, client, services).status_code == 302
+    run_worker(app)
+    with app.app_context():
+        item = db.session.scalars(select(Appointment)).one()
+        appointment_id = item.id
+
+    def cancel():
+        version = web.get(f"/appointments/{appointment_id}")  # the page's current version
+        found = version.get_data(as_text=True).split('name="version" value="')[1].split('"')[0]
+        return web.post(
+            f"/appointments/{appointment_id}/cancel", data={"reason": "Wrong row", "version": found}
+        )
+
+    assert cancel().status_code == 302
+    page = web.get(f"/appointments/{appointment_id}").get_data(as_text=True)
+    assert "Undo the cancel" in page
+    clock.advance(timedelta(minutes=4))
+    run_worker(app)  # the cancellation e-mail waits while the cancel may be undone
+    assert not [m for m in sink.to(ADA) if "cancelled" in m["Subject"]]
+    current = page.split('undo-cancel">')[1].split('name="version" value="')[1].split('"')[0]
+    assert (
+        web.post(f"/appointments/{appointment_id}/undo-cancel", data={"version": current}).status_code == 302
+    )
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "booked"
+    clock.advance(timedelta(minutes=30))
+    run_worker(app)
+    assert not [m for m in sink.to(ADA) if "cancelled" in m["Subject"]]  # never told
+    withdrawn = [m for m in messages(app) if m.kind == "cancellation"]
+    assert [(m.status, m.status_reason) for m in withdrawn] == [
+        ("suppressed", "the cancellation was undone before it was sent")
+    ]
+
+    # cancelled again and left: past the window the undo is refused and the client is told
+    assert cancel().status_code == 302
+    clock.advance(timedelta(minutes=11))
+    late = web.get(f"/appointments/{appointment_id}").get_data(as_text=True)
+    assert "Undo the cancel" not in late
+    with app.app_context():  # the right version: only the window refuses it
+        version_now = db.session.get(Appointment, appointment_id).version
+    refused = web.post(f"/appointments/{appointment_id}/undo-cancel", data={"version": version_now})
+    assert refused.status_code == 302
+    assert "can no longer be undone" in web.get(refused.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Appointment, appointment_id).status == "cancelled"
+    clock.advance(timedelta(minutes=2))
+    run_worker(app)
+    assert [m for m in sink.to(ADA) if "cancelled" in m["Subject"]]
+
+
+def test_an_undo_is_refused_when_the_time_was_given_away(app, clinic_id, therapist, clock):
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from clinic.models import Client, Clinic, Service, User
+    from clinic.schedule import booking
+
+    clock.set("2030-06-01T09:00:00+00:00")
+    services = set_up_calendar(app, clinic_id)
+    ada, bo = add_client(app, clinic_id, "Ada", "Quill"), add_client(app, clinic_id, "Bo", "Lind")
+    monday = datetime(2030, 6, 3, 9, 0, tzinfo=UTC)
+    with app.app_context():
+        clinic, who = db.session.get(Clinic, clinic_id), db.session.get(User, therapist)
+        service = db.session.get(Service, services[60])
+        first = booking.book(clinic, who, db.session.get(Client, ada), service, monday)
+        booking.set_status(first, "cancelled", seen_version=None, reason="Wrong row")
+        booking.book(clinic, who, db.session.get(Client, bo), service, monday)  # the time, given away
+        db.session.commit()
+        with pytest.raises(booking.SlotTaken):
+            booking.undo_cancel(clinic, first, seen_version=None)
+        db.session.rollback()
+        assert db.session.get(type(first), first.id).status == "cancelled"

@@ -479,6 +479,13 @@ AUDITED: dict[tuple[str, str], Case] = {
         (302,),
         CLIENT,
     ),
+    ("POST", "schedule.undo_cancel"): Case(  # the seeded follow-up was cancelled a moment ago
+        "frontdesk",
+        lambda c: ("POST", f"/appointments/{A(c).follow_up}/undo-cancel", {}, None),
+        ("appointment.undo_cancel",),
+        (302,),
+        CLIENT,
+    ),
     ("POST", "schedule.set_status"): Case(
         "frontdesk",
         lambda c: ("POST", f"/appointments/{A(c).appointment}/status", {"status": "arrived"}, None),

@@ -58,6 +58,7 @@ FRONTDESK_ALLOWED = {
     "schedule.appointment": "an appointment: times, service, desk notes",
     "schedule.reschedule": "moving an appointment",
     "schedule.cancel": "cancelling an appointment",
+    "schedule.undo_cancel": "taking back a cancel of the last few minutes",
     "schedule.set_status": "arrived / completed / no-show",
     "reference.reference": "the clinical reference: the rules the app applies, no client data",
     "reference.page": "the research behind the reference, no client data",
