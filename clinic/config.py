@@ -147,3 +147,10 @@ REDIS_URL: str | None = None
 
 # Rows per page in lists.
 PAGE_SIZE = 50
+
+# Client import (clinic/client_import/): the largest CSV accepted (the app-wide MAX_CONTENT_LENGTH is
+# raised for that one route only), the most rows in one import, and how long an upload waits to be
+# confirmed before its text is dropped.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_ROWS = 50_000
+IMPORT_UPLOAD_HOURS = 24

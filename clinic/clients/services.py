@@ -55,10 +55,16 @@ def apply_details(client: Client, data: dict) -> None:
     set_search_keys(client)
 
 
-def create_client(clinic_id: int, data: dict) -> Client:
+def new_client(clinic_id: int, data: dict) -> Client:
+    """A client added to the session but not flushed: the import flushes a batch of them at once."""
     client = Client(clinic_id=clinic_id)
     apply_details(client, data)
     db.session.add(client)
+    return client
+
+
+def create_client(clinic_id: int, data: dict) -> Client:
+    client = new_client(clinic_id, data)
     db.session.flush()
     return client
 

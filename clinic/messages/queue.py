@@ -35,6 +35,7 @@ class MessageQueue:
             self.huey = SqliteHuey("knotwork", filename=filename, results=False, utc=True)
         self._deliver = self.huey.task(name="deliver")(self._deliver_task)
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
+        self._import_clients = self.huey.task(name="import_clients")(self._import_clients_task)
 
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():
@@ -53,6 +54,16 @@ class MessageQueue:
                 db.session.commit()
                 self._deliver.schedule(args=(message_id,), delay=max(1.0, wait))
             return outcome
+
+    def _import_clients_task(self, job_id: int) -> str:
+        from ..client_import.run import run_import
+
+        with self.app.app_context():
+            return run_import(job_id)
+
+    def import_clients(self, job_id: int) -> None:
+        """Run a confirmed client import (clinic/client_import/run.py) in a worker."""
+        self._import_clients(job_id)
 
     def _tick_task(self) -> int:
         with self.app.app_context(), reads_before_writes():

@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .booking import BookingRequest
 from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
+from .client_import import ClientImport
 from .clinic import Clinic
 from .encryption import EncryptionKeyCheck, RekeyLease
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
@@ -25,6 +26,7 @@ __all__ = [
     "CalendarFeed",
     "CheckIn",
     "Client",
+    "ClientImport",
     "Clinic",
     "EncryptionKeyCheck",
     "HealthRecord",

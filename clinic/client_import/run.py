@@ -1,0 +1,122 @@
+"""Running a confirmed import in the worker: every client in one transaction, or none.
+
+The worker, not the request: 20,000 clients take seconds (docs/performance.md), longer than a page
+should hang, and a browser retry must not import twice (the run claims its job once). While the
+transaction is open nobody else sees its rows, so the progress is kept in the queue's own store
+(SQLite file or Redis), which the progress page reads.
+"""
+
+import logging
+
+from flask import current_app
+from sqlalchemy import update
+
+from .. import audit
+from ..clients import services
+from ..clock import clinic_today, utcnow
+from ..extensions import db
+from ..models import Client, ClientImport, User
+from ..rules.client_import import CONTACT_FIELDS
+from .plan import make_plan
+
+log = logging.getLogger(__name__)
+BATCH = 1000  # clients flushed (and progress reported) at once
+
+
+def progress_key(job_id: int) -> str:
+    return f"client-import-progress-{job_id}"
+
+
+def _queue():
+    from ..messages.queue import queue_for
+
+    return queue_for(current_app._get_current_object())
+
+
+def report(job_id: int, done: int) -> None:
+    _queue().huey.put(progress_key(job_id), done)
+
+
+def progress(job_id: int) -> int:
+    return _queue().huey.get(progress_key(job_id), peek=True) or 0
+
+
+def claim(job_id: int) -> bool:
+    """queued -> running, once: a second task for the same job finds nothing to do."""
+    claimed = db.session.execute(
+        update(ClientImport)
+        .where(ClientImport.id == job_id, ClientImport.status == "queued")
+        .values(status="running")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def run_import(job_id: int) -> str:
+    """Import a queued job (in an app context). Any failure rolls every row back and says so."""
+    if not claim(job_id):
+        return "not claimed"
+    try:
+        outcome = _import(job_id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("client import %s failed", job_id)
+        job = db.session.get(ClientImport, job_id)
+        job.status = "failed"
+        job.failure = "The import stopped on an error and nothing was imported. Upload the file again."
+        job.csv_text = ""
+        job.finished_at = utcnow()
+        audit.record(
+            "client_import.fail",
+            object_type="client_import",
+            object_id=job.id,
+            outcome="error",
+            user=db.session.get(User, job.created_by_id),
+        )
+        db.session.commit()
+        return "failed"
+    return outcome
+
+
+def _import(job_id: int) -> str:
+    job = db.session.get(ClientImport, job_id)
+    owner = db.session.get(User, job.created_by_id)
+    plan = make_plan(job, clinic_today(owner.clinic))
+    created, updated, skipped = [], [], 0
+    report(job_id, 0)
+    for done, row in enumerate(plan.rows, start=1):
+        duplicate = plan.duplicates.get(row.number)
+        # A row that became a duplicate after the preview (a client typed in meanwhile) has no
+        # decision: skipped, as the safe choice.
+        choice = job.decisions.get(str(row.number), "skip") if duplicate else "import"
+        if row.errors or choice == "skip":
+            skipped += 1
+        elif choice == "update" and duplicate.client_id is not None:
+            client = db.session.get(Client, duplicate.client_id)
+            details = {name: getattr(client, name) for name in services.EDITABLE}
+            details.update({k: row.data[k] for k in CONTACT_FIELDS if row.data.get(k)})
+            services.update_client(client, details, None)
+            updated.append(client.id)
+        else:
+            created.append(services.new_client(job.clinic_id, row.data))
+        if done % BATCH == 0:
+            db.session.flush()
+            report(job_id, done)
+    db.session.flush()
+    for client in created:
+        audit.record(
+            "client.import", object_type="client", object_id=client.id, client_id=client.id, user=owner
+        )
+    for client_id in updated:
+        audit.record(
+            "client.update", object_type="client", object_id=client_id, client_id=client_id, user=owner
+        )
+    job.status = "done"
+    job.created_count, job.updated_count, job.skipped_count = len(created), len(updated), skipped
+    job.csv_text = ""  # the clients are the record now; the file is not kept
+    job.finished_at = utcnow()
+    audit.record("client_import.run", object_type="client_import", object_id=job.id, user=owner)
+    report(job_id, len(plan.rows))
+    return "done"
