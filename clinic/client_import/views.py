@@ -14,6 +14,7 @@ from . import run, store
 from .plan import LISTED, PREVIEW_ROWS, header_of, make_plan, sample_values
 
 bp = Blueprint("client_import", __name__, url_prefix="/clients/import")
+bp.add_app_template_filter(lambda limit: size_text(limit), "import_size")
 
 
 @bp.url_value_preprocessor
@@ -25,8 +26,14 @@ def _allow_the_file(endpoint, values):
 
 
 def _too_large_text() -> str:
-    mib = current_app.config["IMPORT_MAX_BYTES"] // (1024 * 1024)
-    return f"The file is larger than {mib} MB. Split the list into smaller files and import each one."
+    return (
+        f"The file is larger than {size_text(current_app.config['IMPORT_MAX_BYTES'])}. "
+        "Split the list into smaller files and import each one."
+    )
+
+
+def size_text(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -49,9 +56,9 @@ def upload():
         ), 400
     limit = current_app.config["IMPORT_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        return render_template("client_import/upload.html", problem=_too_large_text(), presets=PRESETS), 413
     try:
-        if len(data) > limit:
-            raise FileProblem(_too_large_text())
         job, decoded = store.store_upload(current_user.clinic_id, current_user.id, data)
     except FileProblem as problem:
         db.session.rollback()
