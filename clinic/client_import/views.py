@@ -154,7 +154,7 @@ def preview(import_id: int):
         job=job,
         plan=plan,
         fields=FIELDS,
-        sample=[row for row in plan.rows if not row.errors][:PREVIEW_ROWS],
+        sample=[r for r in plan.rows if not r.errors and r.number not in plan.duplicates][:PREVIEW_ROWS],
         errors=errors[:LISTED],
         error_count=len(errors),
         duplicates=[(d, by_number[d.number]) for d in listed],

@@ -28,8 +28,6 @@ CP1252_NOTE = (
     "The file is not UTF-8, so it was read as Windows-1252 (Western European). Check the accented names "
     "in the preview; if they look wrong, save the file as \u201cCSV UTF-8\u201d and upload it again."
 )
-# Generous: a Cliniko export's notes column can be long, but no honest cell is a megabyte.
-MAX_CELL = 100_000
 MAX_COLUMNS = 200
 
 
@@ -96,10 +94,10 @@ def decode(data: bytes) -> Decoded:
 
 def read_rows(text: str) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows (blank lines dropped; short rows padded, so every row has a cell
-    per header). The delimiter is sniffed among , ; and tab (European spreadsheets save with ;)."""
+    per header). The delimiter is sniffed among , ; and tab (European spreadsheets save with ;). A cell
+    longer than the csv module's limit (131,072 characters) makes the file unreadable."""
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    csv.field_size_limit(MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         rows = [row for row in reader if any(cell.strip() for cell in row)]
