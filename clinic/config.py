@@ -150,7 +150,9 @@ PAGE_SIZE = 50
 
 # Client import (clinic/client_import/): the largest CSV accepted (the app-wide MAX_CONTENT_LENGTH is
 # raised for that one route only), the most rows in one import, and how long an upload waits to be
-# confirmed before its text is dropped.
+# confirmed before its text is dropped. The row limit keeps one import's hold on SQLite's write lock
+# (about 4 s per 20,000 rows here, docs/performance.md) well inside SQLITE_BUSY_TIMEOUT_MS, which is
+# how long another writer waits before it gets an error; a larger list is imported in several files.
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
-IMPORT_MAX_ROWS = 50_000
+IMPORT_MAX_ROWS = 25_000
 IMPORT_UPLOAD_HOURS = 24

@@ -149,25 +149,37 @@ def test_rows_with_errors_must_be_left_out_on_purpose(app, web, on_file):
 
 
 def test_a_failure_in_the_run_imports_nothing(app, web, on_file, monkeypatch):
-    from clinic.clients import services
+    from clinic import audit
 
     job_id = mapped(app, web)
     web.post(f"/clients/import/{job_id}/preview", data={"confirm": "1", "skip_errors": "1"})
-    real, calls = services.new_client, []
+    inserted = []
 
-    def fails_on_the_third(clinic_id, data):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real(clinic_id, data)
+    def fails_after_the_inserts(action, **kwargs):
+        inserted.append(len(kwargs["object_ids"]))  # the clients are in the transaction by now
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "new_client", fails_on_the_third)
+    monkeypatch.setattr(audit, "record_many", fails_after_the_inserts)
     before = count(app, Client)
     queue_for(app).run_pending()
+    assert inserted == [3]
     assert count(app, Client) == before
     job = job_of(app)
     assert job.status == "failed" and job.csv_text == "" and "nothing was imported" in job.failure
     assert "Not imported" in web.get(f"/clients/import/{job_id}").get_data(as_text=True)
+
+
+def test_the_progress_page_shows_the_rows_done(app, web, on_file):
+    from clinic.client_import import run
+
+    job_id = mapped(app, web)
+    web.post(f"/clients/import/{job_id}/preview", data={"confirm": "1", "skip_errors": "1"})
+    with app.app_context():
+        run.claim(job_id)
+        run.report(job_id, 4)
+    page = web.get(f"/clients/import/{job_id}").get_data(as_text=True)
+    assert "Importing" in page and 'value="4"' in page and "4 of 6 rows" in page
+    assert '<meta http-equiv="refresh" content="2">' in page
 
 
 def test_a_second_task_for_the_same_import_does_nothing(app, web, on_file):

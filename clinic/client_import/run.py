@@ -14,6 +14,7 @@ from sqlalchemy import update
 from .. import audit
 from ..clients import services
 from ..clock import clinic_today, utcnow
+from ..database import reads_before_writes
 from ..extensions import db
 from ..models import Client, ClientImport, User
 from ..rules.client_import import CONTACT_FIELDS
@@ -81,42 +82,48 @@ def run_import(job_id: int) -> str:
 
 
 def _import(job_id: int) -> str:
-    job = db.session.get(ClientImport, job_id)
-    owner = db.session.get(User, job.created_by_id)
-    plan = make_plan(job, clinic_today(owner.clinic))
-    created, updated, skipped = [], [], 0
-    report(job_id, 0)
-    for done, row in enumerate(plan.rows, start=1):
-        duplicate = plan.duplicates.get(row.number)
-        # A row that became a duplicate after the preview (a client typed in meanwhile) has no
-        # decision: skipped, as the safe choice.
-        choice = job.decisions.get(str(row.number), "skip") if duplicate else "import"
-        if row.errors or choice == "skip":
-            skipped += 1
-        elif choice == "update" and duplicate.client_id is not None:
-            client = db.session.get(Client, duplicate.client_id)
-            details = {name: getattr(client, name) for name in services.EDITABLE}
-            details.update({k: row.data[k] for k in CONTACT_FIELDS if row.data.get(k)})
-            services.update_client(client, details, None)
-            updated.append(client.id)
-        else:
-            created.append(services.new_client(job.clinic_id, row.data))
-        if done % BATCH == 0:
+    # Reads first, without SQLite's write lock: the file checked again, the duplicates looked up, the
+    # clients to update loaded and the new ones built. The lock is taken at the first write below and
+    # held only for the inserts (other writers of the clinic wait for it: docs/performance.md).
+    with reads_before_writes():
+        job = db.session.get(ClientImport, job_id)
+        owner = db.session.get(User, job.created_by_id)
+        plan = make_plan(job, clinic_today(owner.clinic))
+        report(job_id, 0)
+        created: list[Client] = []
+        updates: list[tuple[Client, dict]] = []
+        skipped = 0
+        for row in plan.rows:
+            duplicate = plan.duplicates.get(row.number)
+            # A row that became a duplicate after the preview (a client typed in meanwhile) has no
+            # decision: skipped, as the safe choice.
+            choice = job.decisions.get(str(row.number), "skip") if duplicate else "import"
+            if row.errors or choice == "skip":
+                skipped += 1
+            elif choice == "update" and duplicate.client_id is not None:
+                client = db.session.get(Client, duplicate.client_id)
+                details = {name: getattr(client, name) for name in services.EDITABLE}
+                details.update({k: row.data[k] for k in CONTACT_FIELDS if row.data.get(k)})
+                updates.append((client, details))
+            else:
+                created.append(services.build_client(job.clinic_id, row.data))
+        for client, details in updates:
+            services.update_client(client, details, None)  # the first write: the lock is taken here
+        for start in range(0, len(created), BATCH):
+            db.session.add_all(created[start : start + BATCH])
             db.session.flush()
-            report(job_id, done)
-    db.session.flush()
-    for client in created:
-        audit.record(
-            "client.import", object_type="client", object_id=client.id, client_id=client.id, user=owner
+            report(job_id, skipped + len(updates) + start + len(created[start : start + BATCH]))
+        audit.record_many(
+            "client.import", object_type="client", object_ids=[c.id for c in created], user=owner
         )
-    for client_id in updated:
-        audit.record(
-            "client.update", object_type="client", object_id=client_id, client_id=client_id, user=owner
+        audit.record_many(
+            "client.update", object_type="client", object_ids=[c.id for c, _ in updates], user=owner
         )
-    job.status = "done"
-    job.created_count, job.updated_count, job.skipped_count = len(created), len(updated), skipped
-    job.csv_text = ""  # the clients are the record now; the file is not kept
-    job.finished_at = utcnow()
-    audit.record("client_import.run", object_type="client_import", object_id=job.id, user=owner)
+        job.status = "done"
+        job.created_count, job.updated_count, job.skipped_count = len(created), len(updates), skipped
+        job.csv_text = ""  # the clients are the record now; the file is not kept
+        job.finished_at = utcnow()
+        audit.record("client_import.run", object_type="client_import", object_id=job.id, user=owner)
+        db.session.flush()
     report(job_id, len(plan.rows))
     return "done"
