@@ -10,6 +10,7 @@ from clinic.messages.queue import queue_for
 from clinic.models import AuditEvent, Client, ClientImport
 
 from .conftest import table_counts
+from .security.helpers import csrf_token
 
 CLINIKO = (
     "Patient ID,First Name,Last Name,Preferred First Name,Date of Birth,Email,Phone Numbers,"
@@ -26,6 +27,15 @@ CLINIKO = (
 def upload(web, data: bytes, name: str = "clients.csv"):
     return web.post(
         "/clients/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+
+
+def raw_upload(web, size: int):
+    """A multipart body of `size` bytes sent as it is (a file part would be spooled by the test client
+    to a temporary file that is never closed when the request is refused unread)."""
+    head = b"--b\r\nContent-Disposition: form-data; name=file; filename=big.csv\r\n\r\n"
+    return web.post(
+        "/clients/import", data=head + b"a" * size, content_type="multipart/form-data; boundary=b"
     )
 
 
@@ -227,9 +237,7 @@ def test_a_file_over_the_cap_is_refused_before_it_is_read(make_app, clinic_id, o
 
 def test_fifty_megabytes_is_refused_with_the_default_cap(app, web, owner, login_as):
     login_as(owner)
-    # A raw body (not a file part, which the test client would spool to an unclosed temporary file).
-    body = b"--b\r\nContent-Disposition: form-data; name=file; filename=big.csv\r\n\r\n" + b"a" * (50 << 20)
-    response = web.post("/clients/import", data=body, content_type="multipart/form-data; boundary=b")
+    response = raw_upload(web, 50 << 20)
     assert response.status_code == 413
     assert "larger than 20 MB" in response.get_data(as_text=True)
     assert count(app, ClientImport) == 0
@@ -295,3 +303,34 @@ def test_a_mapping_without_names_is_refused_and_kept_on_the_page(app, web, owner
     assert response.status_code == 400
     assert "first and last names" in response.get_data(as_text=True)
     assert job_of(app).status == "uploaded"
+
+
+def test_an_excel_unicode_text_file_is_read(app, web, owner, login_as):
+    login_as(owner)
+    text = "First Name\tLast Name\tDOB\nZoë\tÇelik\t02.01.1980\n"  # Excel's "Unicode text": UTF-16, tabs
+    response = upload(web, text.encode("utf-16"), "clients.txt")
+    assert response.status_code == 302
+    job = job_of(app)
+    assert (job.encoding, job.mapping) == ("utf-16", ["first_name", "last_name", "date_of_birth"])
+
+
+def test_the_row_limit(make_app, clinic_id, owner):
+    app = make_app(IMPORT_MAX_ROWS=3)
+    web = app.test_client()
+    web.post("/login", data={"email": "owner@example.test", "password": "lantern-orchard-velvet"})
+    response = upload(web, b"First,Last\n" + b"Anna,Smith\n" * 4)
+    assert response.status_code == 400
+    assert "The file has 4 clients; one import takes at most 3." in response.get_data(as_text=True)
+    assert count(app, ClientImport) == 0
+
+
+def test_only_a_signed_in_owner_may_send_a_large_body(make_app, clinic_id, therapist):
+    app = make_app(WTF_CSRF_ENABLED=True)  # the CSRF check reads the form: before any view
+    web = app.test_client()
+    assert raw_upload(web, 3 << 20).status_code == 413  # anonymous: the app-wide 2 MB, not the import's
+    page = web.get("/login").get_data(as_text=True)
+    token = csrf_token(page)
+    signed_in = web.post("/login", data={"email": "theo@example.test", "password": "lantern-orchard-velvet",
+                                         "csrf_token": token})  # fmt: skip
+    assert signed_in.status_code == 302 and web.get("/clients").status_code == 200
+    assert raw_upload(web, 3 << 20).status_code == 413  # a therapist: the same
