@@ -156,3 +156,6 @@ PAGE_SIZE = 50
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 IMPORT_MAX_ROWS = 25_000
 IMPORT_UPLOAD_HOURS = 24
+# A run that has not finished after this long had its worker stopped under it (nothing of it was saved:
+# it is one transaction); its progress page says so instead of waiting forever.
+IMPORT_STALLED_MINUTES = 15

@@ -179,7 +179,7 @@ def test_a_failure_in_the_run_imports_nothing(app, web, on_file, monkeypatch):
     assert "Not imported" in web.get(f"/clients/import/{job_id}").get_data(as_text=True)
 
 
-def test_the_progress_page_shows_the_rows_done(app, web, on_file):
+def test_the_progress_page_shows_the_rows_done(app, web, on_file, clock, owner, login_as):
     from clinic.client_import import run
 
     job_id = mapped(app, web)
@@ -190,6 +190,10 @@ def test_the_progress_page_shows_the_rows_done(app, web, on_file):
     page = web.get(f"/clients/import/{job_id}").get_data(as_text=True)
     assert "Importing" in page and 'value="4"' in page and "4 of 6 rows" in page
     assert '<meta http-equiv="refresh" content="2">' in page
+    clock.advance(minutes=16)  # the worker was stopped under it: the page stops waiting
+    login_as(owner)
+    page = web.get(f"/clients/import/{job_id}").get_data(as_text=True)
+    assert "Stopped" in page and "refresh" not in page
 
 
 def test_a_second_task_for_the_same_import_does_nothing(app, web, on_file):

@@ -7,6 +7,7 @@ transaction is open nobody else sees its rows, so the progress is kept in the qu
 """
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
@@ -42,12 +43,26 @@ def progress(job_id: int) -> int:
     return _queue().huey.get(progress_key(job_id), peek=True) or 0
 
 
+def forget_progress(job_id: int) -> None:
+    _queue().huey.get(progress_key(job_id))  # a read without peek removes the key
+
+
+def stalled(job: ClientImport) -> bool:
+    """A run that has said nothing for longer than any import takes: its worker was stopped. Its
+    transaction died with it, so nothing of it was saved."""
+    return (
+        job.status == "running"
+        and job.started_at is not None
+        and (utcnow() - job.started_at > timedelta(minutes=current_app.config["IMPORT_STALLED_MINUTES"]))
+    )
+
+
 def claim(job_id: int) -> bool:
     """queued -> running, once: a second task for the same job finds nothing to do."""
     claimed = db.session.execute(
         update(ClientImport)
         .where(ClientImport.id == job_id, ClientImport.status == "queued")
-        .values(status="running")
+        .values(status="running", started_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -61,6 +76,7 @@ def run_import(job_id: int) -> str:
     try:
         outcome = _import(job_id)
         db.session.commit()
+        forget_progress(job_id)
     except Exception:
         db.session.rollback()
         log.exception("client import %s failed", job_id)
@@ -77,6 +93,7 @@ def run_import(job_id: int) -> str:
             user=db.session.get(User, job.created_by_id),
         )
         db.session.commit()
+        forget_progress(job_id)
         return "failed"
     return outcome
 
@@ -125,5 +142,4 @@ def _import(job_id: int) -> str:
         job.finished_at = utcnow()
         audit.record("client_import.run", object_type="client_import", object_id=job.id, user=owner)
         db.session.flush()
-    report(job_id, len(plan.rows))
     return "done"

@@ -18,14 +18,15 @@ def lifetime() -> timedelta:
 
 
 def forget_expired(clinic_id: int) -> None:
-    """Drop the text of this clinic's expired uploads (the rows stay as the record of the attempt)."""
+    """Drop the text of this clinic's expired uploads (the rows stay as the record of the attempt),
+    with those of runs whose worker was stopped under them (nothing of theirs was saved)."""
     now = utcnow()
     db.session.execute(
         update(ClientImport)
         .where(
             ClientImport.clinic_id == clinic_id,
             ClientImport.expires_at < now,
-            ClientImport.status.in_(("uploaded", "mapped")),
+            ClientImport.status.in_(("uploaded", "mapped", "queued", "running")),
         )
         .values(csv_text="", status="expired")
         .execution_options(synchronize_session=False)

@@ -171,4 +171,4 @@ def preview(import_id: int):
 def status(import_id: int):
     job = store.owned_or_404(import_id)
     done = run.progress(job.id) if job.status in ("queued", "running") else job.row_count
-    return render_template("client_import/status.html", job=job, done=done)
+    return render_template("client_import/status.html", job=job, done=done, stalled=run.stalled(job))

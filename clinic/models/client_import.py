@@ -41,6 +41,7 @@ class ClientImport(db.Model):
     skipped_count: Mapped[int] = mapped_column(default=0)
     # Why a run failed, for the owner; never a value from the file.
     failure: Mapped[str] = mapped_column(String(300), default="")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # claimed by a worker
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property

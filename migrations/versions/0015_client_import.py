@@ -35,6 +35,7 @@ def upgrade():
         sa.Column('updated_count', sa.Integer(), nullable=False),
         sa.Column('skipped_count', sa.Integer(), nullable=False),
         sa.Column('failure', sa.String(length=300), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['clinic_id'], ['clinic.id'], name=op.f('fk_client_import_clinic_id_clinic')),
         sa.ForeignKeyConstraint(
