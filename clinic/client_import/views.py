@@ -8,7 +8,14 @@ from .. import audit
 from ..access import roles_required
 from ..clock import clinic_today
 from ..extensions import db
-from ..rules.client_import import CHOICES, DATE_ORDERS, FIELDS, PRESETS, guess_mapping, mapping_problems
+from ..rules.client_import import (
+    DATE_ORDERS,
+    FIELDS,
+    PRESETS,
+    decisions_for,
+    guess_mapping,
+    mapping_problems,
+)
 from ..rules.import_files import FileProblem
 from . import run, store
 from .plan import LISTED, PREVIEW_ROWS, header_of, make_plan, sample_values
@@ -129,15 +136,7 @@ def preview(import_id: int):
     listed = sorted(plan.duplicates.values(), key=lambda d: d.number)[:LISTED]
     problem = None
     if request.method == "POST":
-        rest = request.form.get("rest", "skip")
-        if rest not in CHOICES:
-            rest = "skip"
-        decisions = {}
-        for number, duplicate in plan.duplicates.items():
-            choice = request.form.get(f"row{number}", rest)
-            if choice not in CHOICES or (choice == "update" and duplicate.client_id is None):
-                choice = "skip"
-            decisions[str(number)] = choice
+        decisions = decisions_for(plan.duplicates, request.form.to_dict(), request.form.get("rest", "skip"))
         if errors and not request.form.get("skip_errors"):
             problem = f"Tick \u201cleave out the {len(errors)} rows with errors\u201d, or fix the file."
         elif not request.form.get("confirm"):

@@ -285,5 +285,18 @@ def find_duplicates(rows: Iterable[Row], existing: Iterable[Existing]) -> dict[i
     return found
 
 
+def decisions_for(duplicates: dict[int, Duplicate], chosen: dict[str, str], rest: str) -> dict[str, str]:
+    """The choice for every duplicate row (by row number as text): what was chosen for it, else
+    `rest`; anything unknown, and "update" without a client on file to update, is "skip"."""
+    rest = rest if rest in CHOICES else "skip"
+    decisions = {}
+    for number, duplicate in duplicates.items():
+        choice = chosen.get(f"row{number}", rest)
+        if choice not in CHOICES or (choice == "update" and duplicate.client_id is None):
+            choice = "skip"
+        decisions[str(number)] = choice
+    return decisions
+
+
 # Fields "update contact details" fills on the client on file (only where the file has a value).
 CONTACT_FIELDS = ("phone", "email", "address", "emergency_contact")

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 
 from clinic.rules.client_import import (
+    Duplicate,
     Existing,
     build_row,
+    decisions_for,
     find_duplicates,
     guess_mapping,
     guess_preset,
@@ -255,3 +257,17 @@ def test_duplicates_against_clients_on_file_and_within_the_file():
         5: (None, 4, "name and date of birth"),
         6: (None, 4, "email"),
     }
+
+
+@pytest.mark.parametrize(
+    ("chosen", "rest", "expected"),
+    [
+        ({}, "skip", {"2": "skip", "3": "skip"}),
+        ({}, "update", {"2": "update", "3": "skip"}),  # row 3 matches a row, not a client on file
+        ({"row2": "import", "row3": "import"}, "skip", {"2": "import", "3": "import"}),
+        ({"row2": "delete", "row3": "update"}, "nonsense", {"2": "skip", "3": "skip"}),
+    ],
+)
+def test_decisions_for_every_duplicate(chosen, rest, expected):
+    duplicates = {2: Duplicate(2, 10, None, "email"), 3: Duplicate(3, None, 2, "email")}
+    assert decisions_for(duplicates, chosen, rest) == expected
