@@ -146,6 +146,7 @@ BLUEPRINTS = (
     "clinic.auth.views:bp",
     "clinic.home.views:bp",
     "clinic.clients.views:bp",
+    "clinic.client_import.views:bp",
     "clinic.intake.views:bp",
     "clinic.intake.public:bp",
     "clinic.screening.views:bp",

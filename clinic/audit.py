@@ -10,9 +10,10 @@ nothing, as before.
 from flask import g, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event as orm_event
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from .clock import utcnow
 from .database import read_only_request
 from .extensions import db
 from .models import AuditEvent
@@ -53,6 +54,30 @@ def record(
     else:
         db.session.add(event)
     return event
+
+
+def record_many(action: str, *, object_type: str, object_ids: list[int], user, clients: bool = True) -> None:
+    """One row per object in one INSERT, in the current transaction: an import's thousands of rows
+    (as `record` would write them from a worker: no request, so no address or agent)."""
+    if not object_ids:
+        return
+    now = utcnow()
+    db.session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "at": now,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "client_id": object_id if clients else None,
+                "outcome": "ok",
+                "user_id": user.id,
+                "clinic_id": user.clinic_id,
+            }
+            for object_id in object_ids
+        ],
+    )
 
 
 _PENDING = "knotwork_pending_audit"

@@ -160,3 +160,15 @@ DOCUMENT_PATH: str | None = None
 
 # Rows per page in lists.
 PAGE_SIZE = 50
+
+# Client import (clinic/client_import/): the largest CSV accepted (the app-wide MAX_CONTENT_LENGTH is
+# raised for that one route only), the most rows in one import, and how long an upload waits to be
+# confirmed before its text is dropped. The row limit keeps one import's hold on SQLite's write lock
+# (about 4 s per 20,000 rows here, docs/performance.md) well inside SQLITE_BUSY_TIMEOUT_MS, which is
+# how long another writer waits before it gets an error; a larger list is imported in several files.
+IMPORT_MAX_BYTES = 20 * 1024 * 1024
+IMPORT_MAX_ROWS = 25_000
+IMPORT_UPLOAD_HOURS = 24
+# A run that has not finished after this long had its worker stopped under it (nothing of it was saved:
+# it is one transaction); its progress page says so instead of waiting forever.
+IMPORT_STALLED_MINUTES = 15

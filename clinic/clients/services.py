@@ -57,9 +57,16 @@ def apply_details(client: Client, data: dict) -> None:
     set_search_keys(client)
 
 
-def create_client(clinic_id: int, data: dict) -> Client:
+def build_client(clinic_id: int, data: dict) -> Client:
+    """A client with its details and search keys, not yet in the session: the import builds its
+    thousands before it takes the write lock, then adds and flushes them in batches."""
     client = Client(clinic_id=clinic_id)
     apply_details(client, data)
+    return client
+
+
+def create_client(clinic_id: int, data: dict) -> Client:
+    client = build_client(clinic_id, data)
     db.session.add(client)
     db.session.flush()
     return client

@@ -36,6 +36,7 @@ class MessageQueue:
         self._deliver = self.huey.task(name="deliver")(self._deliver_task)
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
         self._portal_request = self.huey.task(name="portal_request")(self._portal_request_task)
+        self._import_clients = self.huey.task(name="import_clients")(self._import_clients_task)
 
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():
@@ -67,6 +68,16 @@ class MessageQueue:
         took it did the same work for a known address as for an unknown one (no timing tells them apart).
         The typed address waits in the queue's storage (a contact detail, never health data)."""
         self._portal_request(clinic_id, typed)
+
+    def _import_clients_task(self, job_id: int) -> str:
+        from ..client_import.run import run_import
+
+        with self.app.app_context():
+            return run_import(job_id)
+
+    def import_clients(self, job_id: int) -> None:
+        """Run a confirmed client import (clinic/client_import/run.py) in a worker."""
+        self._import_clients(job_id)
 
     def _tick_task(self) -> int:
         with self.app.app_context(), reads_before_writes():

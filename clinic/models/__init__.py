@@ -5,6 +5,7 @@ from .audit import AuditEvent
 from .booking import BookingRequest
 from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
+from .client_import import ClientImport
 from .clinic import Clinic
 from .document import Document
 from .encryption import EncryptionKeyCheck, RekeyLease
@@ -26,6 +27,7 @@ __all__ = [
     "CalendarFeed",
     "CheckIn",
     "Client",
+    "ClientImport",
     "Clinic",
     "Document",
     "EncryptionKeyCheck",

@@ -7,6 +7,7 @@ would and the audit row(s) it must write) or NOT_AUDITED (why no row is due). A 
 Where one request changes several objects the rule is one row per object, listed in MULTI_ROW.
 """
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -527,6 +528,35 @@ AUDITED: dict[tuple[str, str], Case] = {
     ("POST", "schedule_api.create_appointment"): Case(
         "frontdesk", _api_book, ("appointment.create",), (201,), CLIENT2
     ),
+    ("POST", "client_import.upload"): Case(
+        "owner",
+        lambda c: ("POST", "/clients/import", {"file": (io.BytesIO(b"Name\nAnna Smith\n"), "c.csv")}, None),
+        ("client_import.upload",),
+        (302,),
+    ),
+    ("GET", "client_import.columns"): Case(
+        "owner", get(lambda c: f"/clients/import/{A(c).client_import}/columns"), ("client_import.view",)
+    ),
+    ("POST", "client_import.columns"): Case(
+        "owner",
+        lambda c: (
+            "POST",
+            f"/clients/import/{A(c).client_import}/columns",
+            {"col0": "first_name", "col1": "last_name", "date_order": "dmy"},
+            None,
+        ),
+        ("client_import.map",),
+        (302,),
+    ),
+    ("GET", "client_import.preview"): Case(
+        "owner", get(lambda c: f"/clients/import/{A(c).client_import}/preview"), ("client_import.preview",)
+    ),
+    ("POST", "client_import.preview"): Case(
+        "owner",
+        lambda c: ("POST", f"/clients/import/{A(c).client_import}/preview", {"confirm": "1"}, None),
+        ("client_import.confirm",),
+        (302,),
+    ),
 }
 
 # Requests that change or print several objects at once: one row per object (checked by its own test).
@@ -540,6 +570,8 @@ MULTI_ROW = {
 NOT_AUDITED = {
     "reference.reference": "the clinical reference the product carries: the same text for everyone",
     "reference.page": "the research behind the reference: the same text for everyone",
+    "client_import.status": "an import's progress and counts: no client data (its run is audited)",
+    "GET client_import.upload": "an empty upload form",
     "booking_public.page": "a clinic's services and free times: no client data (booking.page counted per IP)",
     "booking_public.ask": "a request books nothing (booking.request recorded per IP); not clinical",
     "booking_public.confirm": "the requester's own summary: service, time, their name (booking.confirm_view)",

@@ -90,6 +90,7 @@ class Side:
     visit_document: int = 0  # a document on the signed visit, signed with it
     policy_version: int = 0
     wording_version: int = 0
+    client_import: int = 0  # the owner's client list upload, mapped and waiting for its preview
 
     def user(self, role: str) -> int:
         return {
@@ -173,6 +174,7 @@ SEED_PARAMS = {
     "request_id": lambda s: s.awaiting_request,
     "name": lambda s: "sources",  # the clinical reference's pages: the same in every clinic
     "document_id": lambda s: s.document,
+    "import_id": lambda s: s.client_import,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -509,6 +511,7 @@ def _seed_side(app, name: str) -> Side:
     from clinic.portal import links as portal_links
 
     side.public_slug, side.portal_token = clinic.public_slug, portal_links.issue(client)
+    side.client_import = _client_import(clinic.id, users["owner"].id, t)
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side
@@ -536,6 +539,22 @@ def tiny_pdf(text: str = "Clearance") -> bytes:
     page.drawString(20, 100, text[:40])
     page.save()
     return buffer.getvalue()
+
+
+def _client_import(clinic_id: int, owner_id: int, t) -> int:
+    """A client list the owner uploaded and mapped (its preview shows the rows)."""
+    import csv
+    import io
+
+    from clinic.client_import import store
+
+    text = io.StringIO()
+    csv.writer(text).writerows(
+        [["First Name", "Last Name", "Email"], [t("import.first_name"), t("import.last_name"), "i@x.test"]]
+    )
+    job, _ = store.store_upload(clinic_id, owner_id, text.getvalue().encode())
+    job.status, job.date_order = "mapped", "dmy"
+    return job.id
 
 
 def _plan_item(t) -> dict:
