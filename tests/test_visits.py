@@ -432,3 +432,34 @@ def test_the_blank_point_row_is_rendered_once_and_is_the_same_markup(
     row = f"<template data-bodymap-row>\n          <table><tbody>{fresh}</tbody>"
     assert all(row in page for page in pages)
     assert 'name="points-__prefix__-muscle"' in fresh
+
+
+def test_a_note_for_another_days_appointment_asks_first(app, web, login_as, clinic_id, therapist, clock):
+    """Starting today's note from next Tuesday's appointment is more often a wrong tap than a late note."""
+    from datetime import UTC, datetime
+
+    from tests.test_schedule_support import add_appointment, set_up_calendar
+
+    clock.set(TODAY)  # Tuesday 24 November
+    services = set_up_calendar(app, clinic_id)
+    client_id = make_client(app, clinic_id, therapist, [])
+    next_week = add_appointment(
+        app, clinic_id, therapist, client_id, services[60], datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    )
+    login_as(therapist)
+    url = f"/clients/{client_id}/visits/new"
+    form = web.get(f"{url}?appointment_id={next_week}").get_data(as_text=True)
+    assert "This appointment is on 1 December 2026, not today." in form
+    data = {"start": "1", "appointment_id": str(next_week), "plan-0-technique": "hand_pressure",
+            "plan-0-region": "shoulder_r"}  # fmt: skip
+    before = table_counts(app)
+    asked = web.post(url, data=data)
+    assert asked.status_code == 400 and "Tick to confirm" in asked.get_data(as_text=True)
+    assert table_counts(app) == before
+    started = web.post(url, data={**data, "other_day_ok": "y"})
+    assert started.status_code == 302
+    today_appointment = add_appointment(
+        app, clinic_id, therapist, client_id, services[60], datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
+    )
+    same_day = web.get(f"{url}?appointment_id={today_appointment}").get_data(as_text=True)
+    assert "not today" not in same_day

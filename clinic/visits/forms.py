@@ -172,6 +172,7 @@ class NewVisitForm(FlaskForm):
     )
     plan = FieldList(FormField(PlanItemForm), min_entries=4, max_entries=30)
     appointment_id = HiddenField()
+    other_day_ok = BooleanField("Yes, write today's note for that appointment")
 
     def validate_plan(self, field):
         if not any(entry.form.technique.data and entry.form.region.data for entry in field.entries):

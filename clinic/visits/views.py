@@ -52,11 +52,19 @@ def new(client_id: int):
         appointment = get_scoped_or_404(Appointment, appointment_id)
         if appointment.client_id != client.id:
             abort(404)
+    today = clinic_today(current_user.clinic)
+    other_day = (
+        appointment.start_at.astimezone(current_user.clinic.tz).date()
+        if appointment is not None and appointment.start_at.astimezone(current_user.clinic.tz).date() != today
+        else None
+    )  # today's note for another day's appointment is more often a wrong tap than a late note: ask
     # "Start visit" from the planning panel posts the plan with no changes field: show the form filled.
-    if form.validate_on_submit() and "start" in request.form:
+    starting = form.validate_on_submit() and "start" in request.form
+    if other_day is not None and "start" in request.form and not form.other_day_ok.data:
+        form.other_day_ok.errors = ["Tick to confirm, or start the note from today's appointment."]
+    elif starting:
         plan = [item for item in form.plan.data if item["technique"] and item["region"]]
         try:
-            today = clinic_today(current_user.clinic)
             changes = form.changes.data or ""
             visit = services.start_visit(client, current_user, plan, changes, today, appointment)
         except services.NoteProblems as problems:
@@ -68,7 +76,7 @@ def new(client_id: int):
     status = 400 if request.method == "POST" and form.errors else 200
     # the form shows the client's standing alerts: a view of clinical data
     audit.record("visit.new_view", object_type="client", object_id=client.id, client_id=client.id)
-    page = render_template("visits/new.html", form=form, client=client)
+    page = render_template("visits/new.html", form=form, client=client, other_day=other_day)
     db.session.commit()
     return page, status
 
