@@ -165,6 +165,8 @@ BLUEPRINTS = (
     "clinic.booking.views:bp",
     "clinic.portal.views:bp",
     "clinic.portal.settings_views:bp",
+    "clinic.exports.views:bp",
+    "clinic.exports.cli:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

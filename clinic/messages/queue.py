@@ -35,6 +35,9 @@ class MessageQueue:
             self.huey = SqliteHuey("knotwork", filename=filename, results=False, utc=True)
         self._deliver = self.huey.task(name="deliver")(self._deliver_task)
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
+        from ..exports.tasks import register_export_tasks  # the same worker builds clinic exports
+
+        register_export_tasks(self)
 
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():

@@ -7,6 +7,7 @@ from .checkin import CheckIn
 from .client import Client, HealthRecord, IntakeLink, PolicyVersion
 from .clinic import Clinic
 from .encryption import EncryptionKeyCheck, RekeyLease
+from .export import ExportJob
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .portal import PortalLink, PortalSession
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
@@ -27,6 +28,7 @@ __all__ = [
     "Client",
     "Clinic",
     "EncryptionKeyCheck",
+    "ExportJob",
     "HealthRecord",
     "IntakeLink",
     "LoginAttempt",
