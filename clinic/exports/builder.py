@@ -17,7 +17,17 @@ from sqlalchemy import func, select
 
 from ..clock import utcnow
 from ..extensions import db
-from .entities import BATCH, BY_NAME, ENTITIES, FORMAT, NOT_EXPORTED, SCHEMA_VERSION, scoped_select, stream
+from .entities import (
+    BATCH,
+    BY_NAME,
+    ENTITIES,
+    FORMAT,
+    NOT_EXPORTED,
+    SCHEMA_VERSION,
+    first,
+    scoped_select,
+    stream,
+)
 from .notes import notes_of, staff_names
 from .record_pdf import render_signed_notes
 
@@ -155,7 +165,7 @@ def _write_csv(archive, name: str, columns: tuple[str, ...], rows: Iterator[dict
 
 def _write_note_pdfs(archive: zipfile.ZipFile, clinic_id: int, counter: _Counter) -> int:
     client = db.metadata.tables["client"]
-    clinic = next(stream(scoped_select(BY_NAME["clinic"], clinic_id)))
+    clinic = first(scoped_select(BY_NAME["clinic"], clinic_id))
     names = staff_names(clinic_id)
     ids_query = select(client.c.id).where(client.c.clinic_id == clinic_id).order_by(client.c.id)
     ids = db.session.scalars(ids_query).all()  # ints only: 20,000 of them is a few hundred KB

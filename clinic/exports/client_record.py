@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..clock import utcnow
 from ..extensions import db
-from .entities import BY_NAME, SCHEMA_VERSION, client_select, scoped_select, stream
+from .entities import BY_NAME, SCHEMA_VERSION, client_select, first, scoped_select, stream
 from .notes import notes_of, staff_names
 
 # The client's rows of these entities, besides the client row itself and the visits.
@@ -24,9 +24,9 @@ PER_CLIENT = (
 
 def client_record(clinic_id: int, client_id: int) -> dict[str, Any]:
     """Every record of one client of one clinic (the caller has checked the client is the clinic's)."""
-    clinic = next(stream(scoped_select(BY_NAME["clinic"], clinic_id)))
+    clinic = first(scoped_select(BY_NAME["clinic"], clinic_id))
     clinic.pop("logo_png", None)  # the clinic's picture is not the client's data
-    client = next(stream(client_select(BY_NAME["clients"], clinic_id, client_id)))
+    client = first(client_select(BY_NAME["clients"], clinic_id, client_id))
     names = staff_names(clinic_id)
     record: dict[str, Any] = {
         "format": "knotwork-client-record",

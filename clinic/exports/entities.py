@@ -110,8 +110,17 @@ def client_select(entity: Entity, clinic_id: int, client_id: int) -> Select:
 def stream(query: Select) -> Iterator[dict[str, Any]]:
     """Rows as JSON-ready dicts, fetched BATCH at a time on a server-side cursor where there is one."""
     result = db.session.execute(query.execution_options(yield_per=BATCH))
-    for row in result.mappings():
-        yield {name: encode(value) for name, value in row.items()}
+    try:
+        for row in result.mappings():
+            yield {name: encode(value) for name, value in row.items()}
+    finally:
+        result.close()  # a reader that stops early must not leave a server-side cursor open
+
+
+def first(query: Select) -> dict[str, Any]:
+    """The one row a query finds, as a JSON-ready dict (no server-side cursor for a single row)."""
+    row = db.session.execute(query).mappings().one()
+    return {name: encode(value) for name, value in row.items()}
 
 
 def encode(value: Any) -> Any:
