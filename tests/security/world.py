@@ -83,6 +83,7 @@ class Side:
     portal_token: str = ""  # a sign-in link of the client, as its e-mail carries it
     message: int = 0
     mailbox_item: int = 0
+    export: int = 0  # a finished whole-clinic export job
     unsubscribe_token: str = ""
     health_versions: int = 0
     policy_version: int = 0
@@ -117,6 +118,27 @@ def _booking_request(clinic, service, therapist) -> str:
     )  # notice and window kept
     details = {"first_name": "Online", "last_name": "Requester", "email": f"online-{clinic.id}@example.test"}
     return requests.issue_link(requests.ask(clinic, service, therapist, start, details))
+
+
+def _export_job(clinic, owner) -> int:
+    """A whole-clinic export the worker has finished (its file is not on disk: nothing to stream)."""
+    from clinic.models import ExportJob
+
+    done = datetime(2030, 6, 1, 9, tzinfo=UTC)
+    job = ExportJob(
+        clinic_id=clinic.id,
+        requested_by_id=owner.id,
+        status="ready",
+        done=10,
+        total=10,
+        size_bytes=2048,
+        created_at=done,
+        finished_at=done,
+        expires_at=done + timedelta(days=3650),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job.id
 
 
 def _answered_check_in(visit) -> tuple[str, int]:
@@ -154,6 +176,7 @@ SEED_PARAMS = {
     "kind": lambda s: "recall",  # the kinds of message are the same in every clinic
     "check_in_id": lambda s: s.check_in,
     "slug": lambda s: s.public_slug,  # the clinic's portal address
+    "export_id": lambda s: s.export,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -487,6 +510,7 @@ def _seed_side(app, name: str) -> Side:
     from clinic.portal import links as portal_links
 
     side.public_slug, side.portal_token = clinic.public_slug, portal_links.issue(client)
+    side.export = _export_job(clinic, users["owner"])
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side
