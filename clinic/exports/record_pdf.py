@@ -37,12 +37,14 @@ from ..aftercare.pdf import (
     SMALL,
     TABLE_HEAD_BG,
     TITLE,
+    _fit,
     _x,
 )
 from ..formatting import muscle_name, region_name, technique_label
 from ..rules.vocabulary import condition_label
 
 PDF_TITLE = "Client record"  # never the client's name (titles show in tabs and print queues)
+NOTES_TITLE = "Signed treatment notes"
 MARGIN = 17 * mm
 NOTE_HEAD = ParagraphStyle("note_head", parent=HEADING, fontSize=10.5, spaceBefore=9, textColor=INK)
 HASH = ParagraphStyle("hash", parent=SMALL, fontName="Courier", fontSize=7.5, leading=9.5)
@@ -81,7 +83,8 @@ def _page_end(canv: _Canvas, doc: SimpleDocTemplate) -> None:
     canv.line(MARGIN, 14 * mm, width - MARGIN, 14 * mm)
     canv.setFont(FONT, 7.5)
     canv.setFillColor(MUTED)
-    canv.drawString(MARGIN, 10 * mm, f"{doc.title} · {doc.author} · confidential health record")
+    footer = f"{doc.title} · {doc.author} · confidential health record"
+    canv.drawString(MARGIN, 10 * mm, _fit(footer, width - 2 * MARGIN - 22 * mm))
     canv.restoreState()
 
 
@@ -210,14 +213,15 @@ def note_story(visit: dict, tz: ZoneInfo, width: float) -> list[Flowable]:
     )
     if visit.get("points"):
         story += [Spacer(1, 1.5 * mm), _points(visit["points"], width), Spacer(1, 1.5 * mm)]
-    for addendum in visit.get("addenda") or []:
-        line = f"Addendum {_when(addendum['created_at'], tz)} by {addendum.get('author_name', '')}"
-        story += _fields([(line, f"{addendum['reason']}: {addendum['text']}")])
     if visit.get("signed_at"):
         signed = f"Signed {_when(visit['signed_at'], tz)} by {visit.get('signed_by_name', '')}"
         verdict = "matches the note" if visit.get("hash_verified") else "DOES NOT MATCH the note as stored"
         story.append(Paragraph(_x(f"{signed}. SHA-256 ({verdict}):"), SMALL))
         story.append(Paragraph(_x(visit.get("content_hash") or ""), HASH))
+    # Addenda come after the signature: written later, outside what the hash covers.
+    for addendum in visit.get("addenda") or []:
+        line = f"Addendum {_when(addendum['created_at'], tz)} by {addendum.get('author_name', '')}"
+        story += _fields([(line, f"{addendum['reason']}: {addendum['text']}")])
     return story
 
 
@@ -247,7 +251,7 @@ def _messages(messages: list[dict], tz: ZoneInfo, width: float) -> list[Flowable
     return [*story, _table(head, rows, [width * f for f in (0.22, 0.25, 0.38, 0.15)])]
 
 
-def _document(buffer: io.BytesIO, clinic_name: str) -> SimpleDocTemplate:
+def _document(buffer: io.BytesIO, clinic_name: str, title: str = PDF_TITLE) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -255,7 +259,7 @@ def _document(buffer: io.BytesIO, clinic_name: str) -> SimpleDocTemplate:
         rightMargin=MARGIN,
         topMargin=14 * mm,
         bottomMargin=18 * mm,
-        title=PDF_TITLE,
+        title=title,
         author=clinic_name,
         creator="Knotwork",
         initialFontName=FONT,
@@ -320,8 +324,8 @@ def render_signed_notes(record: dict) -> bytes:
     """A client's signed notes only, each with its hash: the clinic export's notes/client-<id>.pdf."""
     tz = ZoneInfo(record["clinic"]["timezone"])
     buffer = io.BytesIO()
-    doc = _document(buffer, record["clinic"]["name"])
-    story = _header(record, "Signed treatment notes", tz)
+    doc = _document(buffer, record["clinic"]["name"], NOTES_TITLE)
+    story = _header(record, NOTES_TITLE, tz)
     for visit in record["visits"]:
         story += note_story(visit, tz, doc.width)
     doc.build(story, onFirstPage=_page_end, onLaterPages=_page_end, canvasmaker=_Canvas)
