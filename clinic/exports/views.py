@@ -1,6 +1,7 @@
 """The owner's export pages: one client's whole record (PDF or JSON), and the whole clinic as a ZIP."""
 
 import json
+import logging
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -17,6 +18,7 @@ from .client_record import client_record
 from .record_pdf import render_client_record
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
+log = logging.getLogger(__name__)
 RECENT_JOBS = 10
 REFRESH_SECONDS = 2
 
@@ -78,8 +80,12 @@ def start():
     if new:
         from ..messages.queue import queue_for
 
-        # After the commit: the worker must find the row. A lost hand-over is picked up by the sweep.
-        queue_for(current_app._get_current_object()).build_export(job.id)
+        # After the commit: the worker must find the row. A hand-over that fails (Redis away) is not
+        # the owner's problem: the worker's sweep finds the queued job within minutes.
+        try:
+            queue_for(current_app._get_current_object()).build_export(job.id)
+        except Exception:
+            log.exception("export %s: not handed to the worker; the sweep will", job.id)
     else:
         flash("An export is already being made; this page shows its progress.", "info")
     return redirect(url_for("exports.detail", export_id=job.id))

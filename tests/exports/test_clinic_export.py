@@ -176,3 +176,29 @@ def test_a_damaged_or_edited_export_is_refused_and_writes_nothing(seeded, empty_
         for entity in ENTITIES:
             assert db.session.execute(select(entity.table)).first() is None, entity.name
         db.session.remove()
+
+
+def test_the_sweep_hands_back_lost_jobs_and_fails_abandoned_ones(seeded, clock):
+    app, world = seeded()
+    with app.app_context():
+        lost = ExportJob(clinic_id=world.a.clinic, requested_by_id=world.a.owner, status="queued")
+        dead = ExportJob(clinic_id=world.b.clinic, requested_by_id=world.b.owner, status="running")
+        dead.started_at, dead.file_name = clock(), "export-dead.zip"
+        db.session.add_all([lost, dead])
+        db.session.commit()
+        lost_id, dead_id = lost.id, dead.id
+        partial = jobs.export_dir() / "export-dead.part"
+        partial.write_bytes(b"half")
+        assert jobs.sweep()["requeue_ids"] == []  # a queued job is given two minutes
+        clock.advance(hours=6, minutes=1)
+        done = jobs.sweep()
+        assert done["requeue_ids"] == [lost_id] and done["abandoned"] == 1
+        assert not partial.exists()
+        assert db.session.get(ExportJob, dead_id).status == "failed"
+        db.session.remove()
+    queue = queue_for(app)
+    queue.sweep_exports.call_local()  # the periodic task: hands the lost job to the worker
+    queue.run_pending()
+    with app.app_context():
+        assert db.session.get(ExportJob, lost_id).status == "ready"
+        db.session.remove()
