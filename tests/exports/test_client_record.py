@@ -97,3 +97,15 @@ def test_only_the_owner_of_the_clients_clinic_gets_a_record(world_app):
     assert other.get(url + ".pdf").status_code == 404
     assert other.get(url + ".json").status_code == 404
     assert app.test_client().get(url + ".pdf").status_code == 302  # to the login page
+
+
+def test_a_client_with_no_notes_gets_a_record_that_says_so(world_app):
+    app, world = world_app
+    web = log_in(app.test_client(), world.a.emails["owner"])
+    response = web.get(f"/exports/clients/{world.a.client2}/record.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "No treatment notes." in text or "Visit of" in text
+    assert json.loads(web.get(f"/exports/clients/{world.a.client2}/record.json").data)["client"]["id"] == (
+        world.a.client2
+    )
