@@ -83,6 +83,7 @@ def _run(args) -> int:
             clinic_id = db.session.scalar(select(Clinic.id).where(Clinic.name == bench_seed.BENCH_CLINIC))
             db.session.rollback()
             rss_before = rss_mb()
+            cpu_before = time.process_time()
             started = time.perf_counter()
             units = builder.count_units(clinic_id)
             counted = time.perf_counter() - started
@@ -91,6 +92,7 @@ def _run(args) -> int:
             with open(target, "wb") as handle:
                 manifest = builder.build(clinic_id, handle, reports.append, timings)
             total = time.perf_counter() - started
+            cpu = time.process_time() - cpu_before
             db.session.rollback()
         figures = {
             "database": "postgresql" if args.database_url else "sqlite",
@@ -102,7 +104,9 @@ def _run(args) -> int:
                 "count": round(counted, 1),
                 **{k: round(v, 1) for k, v in timings.items()},
                 "total": round(total, 1),
+                "cpu": round(cpu, 1),  # this process only (the database server's time is not in it)
             },
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             "zip_mb": round(target.stat().st_size / 1048576, 1),
             "rss_before_mb": round(rss_before, 1),
             "peak_rss_mb": round(peak_mb(), 1),
