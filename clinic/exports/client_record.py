@@ -40,6 +40,7 @@ def client_record(clinic_id: int, client_id: int) -> dict[str, Any]:
     services = db.metadata.tables["service"]
     rows = db.session.execute(select(services.c.id, services.c.name).where(services.c.clinic_id == clinic_id))
     service_names = {service_id: name for service_id, name in rows}
+    record["appointments"].sort(key=lambda a: (a["start_at"], a["id"]))  # ISO instants in UTC: sortable
     for appointment in record["appointments"]:
         appointment["service_name"] = service_names.get(appointment["service_id"], "")
         appointment["therapist_name"] = names.get(appointment["therapist_id"], "")
