@@ -168,6 +168,8 @@ BLUEPRINTS = (
     "clinic.portal.settings_views:bp",
     "clinic.reference:bp",
     "clinic.documents.views:bp",
+    "clinic.exports.views:bp",
+    "clinic.exports.cli:bp",
     "clinic.cli:bp",
     "clinic.encryption.cli:bp",
 )

@@ -144,6 +144,12 @@ MESSAGE_RETRY_WAIT_SECONDS: list[int] | None = None
 # or Redis when REDIS_URL is set (several app servers and workers). REDIS_URL in the environment wins.
 QUEUE_FILE: str | None = None
 REDIS_URL: str | None = None
+# Whole-clinic exports (clinic/exports/): the ZIP holds every health record in plain form, so it is
+# kept only until its one download, or EXPORT_EXPIRY_HOURS after it is ready, whichever comes first.
+# EXPORT_DIR: where the files are built (default instance/exports; the worker and the web servers
+# must share it, like the SQLite queue file).
+EXPORT_EXPIRY_HOURS = 24
+EXPORT_DIR: str | None = None
 
 # Documents on the record (clinic/documents/): PDF, JPEG, PNG and HEIC (phone photos, stored as JPEG).
 # DOCUMENT_MAX_BYTES: the largest file taken (a bigger one is refused next to the field; the upload

@@ -37,6 +37,9 @@ class MessageQueue:
         self._tick = self.huey.periodic_task(crontab(minute="*"), name="tick")(self._tick_task)
         self._portal_request = self.huey.task(name="portal_request")(self._portal_request_task)
         self._import_clients = self.huey.task(name="import_clients")(self._import_clients_task)
+        from ..exports.tasks import register_export_tasks  # the same worker builds clinic exports
+
+        register_export_tasks(self)
 
     def _deliver_task(self, message_id: int) -> str:
         with self.app.app_context(), reads_before_writes():

@@ -9,6 +9,7 @@ from .client_import import ClientImport
 from .clinic import Clinic
 from .document import Document
 from .encryption import EncryptionKeyCheck, RekeyLease
+from .export import ExportJob
 from .message import AftercareLink, MailboxItem, Message, MessageConsent, MessageTemplate
 from .portal import PortalLink, PortalSession
 from .schedule import ACTIVE_STATUSES, STATUSES, Appointment, CalendarFeed, Service, WorkingHours
@@ -31,6 +32,7 @@ __all__ = [
     "Clinic",
     "Document",
     "EncryptionKeyCheck",
+    "ExportJob",
     "HealthRecord",
     "IntakeLink",
     "LoginAttempt",

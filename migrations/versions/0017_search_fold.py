@@ -5,7 +5,7 @@ batches by id, written only where they change. The indexes stay as they are (the
 lengths and stay prefix-searchable). Downgrade puts back the lower-cased keys.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -17,7 +17,7 @@ from clinic.rules.search import fold
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

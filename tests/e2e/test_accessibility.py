@@ -31,6 +31,7 @@ def main_pages(live_app):
         ("calendar", "/calendar", "desk@demo.knotwork.test"),
         ("week", "/calendar?view=week", "desk@demo.knotwork.test"),
         ("audit", "/admin/audit", "owner@demo.knotwork.test"),
+        ("exports", "/exports/", "owner@demo.knotwork.test"),
     ]
     if draft_ids:
         pages.append(("note-edit", f"/visits/{draft_ids[0]}/edit", draft_ids[1]))

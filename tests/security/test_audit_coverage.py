@@ -100,6 +100,16 @@ def _portal_move(c):
     pytest.fail("the portal offered no free time in two weeks: the world has no opening hours?")
 
 
+def _export_download(c):
+    """A clinic export the owner asked for and the worker built, ready for its one download."""
+    from clinic.messages.queue import queue_for
+
+    response = c.web.post("/exports/")
+    assert response.status_code == 302
+    queue_for(c.app).run_pending()
+    return "POST", response.headers["Location"].rstrip("/") + "/download", {}, None
+
+
 def _check_in_answer(c):
     """The signed visit's check-in, unanswered again, through a new link (as a re-sent message makes)."""
     from clinic.checkin import links
@@ -313,6 +323,22 @@ AUDITED: dict[tuple[str, str], Case] = {
         ("aftercare.print",),
         client=CLIENT,
     ),
+    ("GET", "exports.client_pdf"): Case(
+        "owner",
+        get(lambda c: f"/exports/clients/{A(c).client}/record.pdf"),
+        ("client.export",),
+        client=CLIENT,
+    ),
+    ("GET", "exports.client_json"): Case(
+        "owner",
+        get(lambda c: f"/exports/clients/{A(c).client}/record.json"),
+        ("client.export",),
+        client=CLIENT,
+    ),
+    ("POST", "exports.start"): Case(
+        "owner", lambda c: ("POST", "/exports/", {}, None), ("export.start",), (302,)
+    ),
+    ("POST", "exports.download"): Case("owner", _export_download, ("export.download",)),
     ("GET", "aftercare.today_pdf"): Case(
         "therapist", get(lambda c: "/aftercare/today.pdf"), ("aftercare.print",), client=CLIENT
     ),
@@ -622,6 +648,8 @@ NOT_AUDITED = {
     "admin.activate": "staff accounts (user.activate audited)",
     "admin.deactivate": "staff accounts (user.deactivate audited)",
     "admin.audit_log": "the audit log itself (audit.view audited)",
+    "exports.index": "the list of the clinic's exports: dates and sizes, no clinical data",
+    "exports.detail": "one export's progress: counts, no clinical data (its start and download are audited)",
     "settings.index": "clinic details, not clinical data",
     "settings.upload_logo": "clinic logo",
     "settings.remove_logo": "clinic logo",

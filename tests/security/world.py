@@ -84,6 +84,7 @@ class Side:
     portal_token: str = ""  # a sign-in link of the client, as its e-mail carries it
     message: int = 0
     mailbox_item: int = 0
+    export: int = 0  # a finished whole-clinic export job
     unsubscribe_token: str = ""
     health_versions: int = 0
     document: int = 0  # a document on the client
@@ -136,6 +137,27 @@ def _awaiting_request(clinic, client, service, therapist, start) -> int:
     return request.id
 
 
+def _export_job(clinic, owner) -> int:
+    """A whole-clinic export the worker has finished (its file is not on disk: nothing to stream)."""
+    from clinic.models import ExportJob
+
+    done = datetime(2030, 6, 1, 9, tzinfo=UTC)
+    job = ExportJob(
+        clinic_id=clinic.id,
+        requested_by_id=owner.id,
+        status="ready",
+        done=10,
+        total=10,
+        size_bytes=2048,
+        created_at=done,
+        finished_at=done,
+        expires_at=done + timedelta(days=3650),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job.id
+
+
 def _answered_check_in(visit) -> tuple[str, int]:
     """The check-in link of the signed visit, as its message carries it, answered with a bruise that
     needs a call (so it shows on the therapist's home page)."""
@@ -175,6 +197,7 @@ SEED_PARAMS = {
     "name": lambda s: "sources",  # the clinical reference's pages: the same in every clinic
     "document_id": lambda s: s.document,
     "import_id": lambda s: s.client_import,
+    "export_id": lambda s: s.export,
 }
 # (endpoint, parameter) -> object, where one name means different things on different routes.
 SEED_PARAMS_BY_ENDPOINT = {
@@ -512,6 +535,7 @@ def _seed_side(app, name: str) -> Side:
 
     side.public_slug, side.portal_token = clinic.public_slug, portal_links.issue(client)
     side.client_import = _client_import(clinic.id, users["owner"].id, t)
+    side.export = _export_job(clinic, users["owner"])
     db.session.flush()
     assert db.session.get(Clinic, clinic.id).phone
     return side
