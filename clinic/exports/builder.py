@@ -107,7 +107,7 @@ def build(
         "entities": {},
         "csv": [],
         "notes_pdfs": 0,
-        "documents": [],  # issue 18's documents on the record: their files will go under documents/
+        "documents": [],  # documents/<id>: each document's file, decrypted, with its SHA-256
         "not_exported": list(NOT_EXPORTED),
     }
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -130,6 +130,10 @@ def build(
         manifest["notes_pdfs"] = _write_note_pdfs(archive, clinic_id, counter)
         counter.flush()
         timings["pdf"] = time.perf_counter() - started
+        started = time.perf_counter()
+        manifest["documents"] = _write_documents(archive, clinic_id, counter)
+        counter.flush()
+        timings["documents"] = time.perf_counter() - started
         archive.writestr("README.txt", _readme(manifest))
         archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
     return manifest
@@ -172,6 +176,28 @@ def _write_csv(archive, name: str, columns: tuple[str, ...], rows: Iterator[dict
             counter.add()
         text.flush()
         text.detach()
+
+
+def _write_documents(archive: zipfile.ZipFile, clinic_id: int, counter: _Counter) -> list[dict[str, Any]]:
+    """Every document's file, opened with its own key, one at a time (a file is at most a few MB)."""
+    from ..documents.store import open_sealed, store
+
+    table = db.metadata.tables["document"]
+    rows = db.session.execute(
+        select(table.c.id, table.c.storage_key, table.c.file_key, table.c.sha256, table.c.kind)
+        .where(table.c.clinic_id == clinic_id)
+        .order_by(table.c.id)
+    ).all()  # ids and keys only: the files are read one by one below
+    files, documents = store(), []
+    for row in rows:
+        data = open_sealed(row.file_key, row.storage_key, files.get(row.storage_key))
+        name = f"documents/{row.id}.{row.kind}"
+        info = zipfile.ZipInfo(name, date_time=_zip_time())
+        info.compress_type = zipfile.ZIP_STORED  # PDFs and images are compressed already
+        archive.writestr(info, data)
+        documents.append({"id": row.id, "file": name, "sha256": row.sha256})
+        counter.add()
+    return documents
 
 
 def _write_note_pdfs(archive: zipfile.ZipFile, clinic_id: int, counter: _Counter) -> int:

@@ -45,6 +45,6 @@ def client_record(clinic_id: int, client_id: int) -> dict[str, Any]:
         appointment["service_name"] = service_names.get(appointment["service_id"], "")
         appointment["therapist_name"] = names.get(appointment["therapist_id"], "")
     record["visits"] = notes_of(clinic_id, [client_id], names, signed_only=False).get(client_id, [])
-    # Documents on the record (issue 18, "Documents on the record") join here when they exist.
-    record["documents"] = []
+    # what is on file (name, caption, size, SHA-256); the files go to the client with the record
+    record["documents"] = list(stream(client_select(BY_NAME["documents"], clinic_id, client_id)))
     return record

@@ -60,6 +60,9 @@ ENTITIES: tuple[Entity, ...] = (
     # signed_at, signed_by_id and content_hash last: points cannot be added to a signed note
     Entity("visits", "visit", later=("signed_at", "signed_by_id", "content_hash")),
     Entity("trigger_points", "trigger_point", scope="visit", client_column=None),
+    # Before the notes are signed (the database keeps a signed note's documents as they were). The file
+    # itself travels decrypted as documents/<id>; its storage and file keys are made anew on import.
+    Entity("documents", "document", omit=("storage_key", "file_key")),
     Entity("addenda", "addendum", scope="visit", client_column=None),
     Entity("intake_links", "intake_link", regenerate=("token_hash",)),
     Entity("check_ins", "check_in", regenerate=("token_hash",)),
@@ -86,6 +89,7 @@ NOT_EXPORTED = (
     "export_job",
     "encryption_key_check",
     "encryption_rekey",
+    "client_import",  # an owner's upload waiting for its preview: expires in a day
 )
 
 

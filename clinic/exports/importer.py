@@ -74,15 +74,36 @@ def records(archive: zipfile.ZipFile, file_name: str) -> Iterator[dict[str, Any]
                 raise ImportFailed(f"{file_name}, line {number}: not a JSON record.") from None
 
 
+def _document_files(archive, manifest) -> dict[int, str]:
+    return {entry["id"]: entry["file"] for entry in manifest.get("documents", [])}
+
+
+def _store_document(archive, files: dict[int, str], values: dict[str, Any]) -> None:
+    """The document's file, checked against its SHA-256 and sealed again under a new key of its own."""
+    from ..documents.store import new_file_key, new_storage_key, seal, store
+
+    try:
+        data = archive.read(files[values["id"]])
+    except KeyError:
+        raise ImportFailed(f"document {values['id']}: its file is missing from the archive.") from None
+    if hashlib.sha256(data).hexdigest() != values["sha256"]:
+        raise ImportFailed(f"document {values['id']}: the file does not match its SHA-256.")
+    values["storage_key"], values["file_key"] = new_storage_key(), new_file_key()
+    store().put(values["storage_key"], seal(values["file_key"], values["storage_key"], data))
+
+
 def _insert(archive, manifest, entity: Entity) -> int:
     table = entity.table
     batch: list[dict[str, Any]] = []
     count = 0
+    files = _document_files(archive, manifest) if entity.name == "documents" else {}
     for record in records(archive, manifest["entities"][entity.name]["file"]):
         try:
             values = decode(entity, record)
         except ValueError as error:
             raise ImportFailed(f"{entity.name}, record {count + 1}: {error}") from None
+        if entity.name == "documents":
+            _store_document(archive, files, values)
         for name in entity.later:
             values[name] = None
         batch.append(values)
@@ -155,7 +176,7 @@ def import_clinic(path: Path) -> dict[str, Any]:
                         f"{entity.name}: {counts[entity.name]} records, the manifest says "
                         f"{manifest['entities'][entity.name]['rows']}."
                     )
-                if entity.name == "trigger_points":
+                if entity.name == "documents":  # the notes' points and documents are in: sign them
                     _second_pass(archive, manifest, BY_NAME["visits"])
             _second_pass(archive, manifest, BY_NAME["appointments"])
             _reset_sequences()

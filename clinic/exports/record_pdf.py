@@ -251,6 +251,27 @@ def _messages(messages: list[dict], tz: ZoneInfo, width: float) -> list[Flowable
     return [*story, _table(head, rows, [width * f for f in (0.22, 0.25, 0.38, 0.15)])]
 
 
+def _documents(documents: list[dict], tz: ZoneInfo, width: float) -> list[Flowable]:
+    story: list[Flowable] = [CondPageBreak(30 * mm), Paragraph("Documents on file", HEADING)]
+    if not documents:
+        return [*story, Paragraph("None.", BODY)]
+    rows = [
+        [
+            _when(d["created_at"], tz, with_time=False),
+            d.get("filename") or "",
+            (d.get("caption") or "") + (" (removed)" if d.get("removed_at") else ""),
+            f"visit {d['visit_id']}" if d.get("visit_id") else "",
+        ]
+        for d in documents
+    ]
+    head = ["Added", "File", "Caption", "On"]
+    return [
+        *story,
+        _table(head, rows, [width * f for f in (0.18, 0.32, 0.35, 0.15)]),
+        Paragraph("The files themselves are given with this record, each under its own name.", SMALL),
+    ]
+
+
 def _document(buffer: io.BytesIO, clinic_name: str, title: str = PDF_TITLE) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         buffer,
@@ -315,7 +336,7 @@ def render_client_record(record: dict) -> bytes:
         story += note_story(visit, tz, doc.width)
     story += _appointments(record["appointments"], tz, doc.width)
     story += _messages(record["messages"], tz, doc.width)
-    # Documents on the record (issue 18, "Documents") will be listed here when they exist.
+    story += _documents(record["documents"], tz, doc.width)
     doc.build(story, onFirstPage=_page_end, onLaterPages=_page_end, canvasmaker=_Canvas)
     return buffer.getvalue()
 

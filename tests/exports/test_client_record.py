@@ -52,6 +52,7 @@ def test_the_pdf_holds_every_signed_note_with_its_hash_and_the_history(world_app
     for number in range(1, facts["health"] + 1):
         assert f"Version {number}" in text
     assert "Appointments" in text and "Messages sent to the client" in text
+    assert "Documents on file" in text and xss_tag("document.caption.client") in text
     # stored markup is printed as text, never run; nothing of the other clinic
     assert xss_tag("visit.subjective.signed") in text and B_MARKER not in text
     rows = audit_rows_after(app, before)
@@ -83,7 +84,9 @@ def test_the_json_holds_the_same_record(world_app):
     assert xss_tag("health.medications") in json.dumps(record["health_records"])
     assert "token_hash" not in response.get_data(as_text=True)
     assert "password_hash" not in response.get_data(as_text=True)
-    assert record["documents"] == []
+    # the documents on file, with what names them (the files go with the record, not in the JSON)
+    assert {d["id"] for d in record["documents"]} == {a.document, a.visit_document}
+    assert all(d["sha256"] and "file_key" not in d and "storage_key" not in d for d in record["documents"])
 
 
 def test_only_the_owner_of_the_clients_clinic_gets_a_record(world_app):

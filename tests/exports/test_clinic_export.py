@@ -134,6 +134,15 @@ def test_import_clinic_round_trip_keeps_every_record_and_hash(seeded, empty_app,
     with empty_app.app_context():
         signed = db.session.scalars(select(Visit).where(Visit.signed_at.is_not(None))).all()
         assert signed and all(hash_matches(v) for v in signed)
+        # every document's file came along, sealed again under a key of its own, and opens
+        import hashlib
+
+        from clinic.documents.services import read
+        from clinic.models import Document
+
+        documents = db.session.scalars(select(Document)).all()
+        assert {d.id for d in documents} == {world.a.document, world.a.visit_document}
+        assert all(hashlib.sha256(read(d)).hexdigest() == d.sha256 for d in documents)
         # the next new row gets a fresh id (PostgreSQL's sequences were moved past the imported ids)
         assert db.session.scalar(select(db.func.max(Visit.id))) >= world.a.signed_visit
         db.session.remove()
