@@ -119,7 +119,8 @@ def test_a_cliniko_export_is_mapped_previewed_and_imported_in_the_worker(app, we
         names = {c.full_name: c for c in db.session.scalars(select(Client))}
         assert set(names) == {"Anna Smith", "Zoë Çelik", "Ben Jones", "Benjamin Jones", "Cara Lee"}
         zoe = names["Zoë Çelik"]
-        assert (zoe.name_key, zoe.last_key, zoe.phone_digits) == ("zoë çelik", "çelik", "447700900001")
+        # the search keys are folded by the same rule as a typed client's
+        assert (zoe.name_key, zoe.last_key, zoe.phone_digits) == ("zoe celik", "celik", "447700900001")
         assert zoe.address == "1 High St, Leeds" and zoe.notes == "Prefers mornings"
         assert str(names["Cara Lee"].date_of_birth) == "1990-12-31"
         actions = [a for (a,) in db.session.execute(select(AuditEvent.action).order_by(AuditEvent.id))]
