@@ -158,11 +158,18 @@ EXPORT_DIR: str | None = None
 # decompression bomb (a 48-megapixel phone photo is 48,000,000; Pillow refuses beyond its own
 # Image.MAX_IMAGE_PIXELS, 89 million, whatever this says). DOCUMENT_STORE: "filesystem" keeps the
 # files, each encrypted with its own key, in DOCUMENT_PATH (unset: instance/documents, outside the
-# static folder; never served but through the audited download route).
+# static folder; never served but through the audited download route); "s3" keeps them, encrypted the
+# same way, in the S3-compatible bucket DOCUMENT_S3_BUCKET (DOCUMENT_S3_ENDPOINT_URL for a provider
+# other than AWS, e.g. MinIO; DOCUMENT_S3_PREFIX before each key; credentials the usual boto3 way:
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role). `pip install '.[s3]'` adds boto3.
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 DOCUMENT_MAX_PIXELS = 50_000_000
 DOCUMENT_STORE = "filesystem"
 DOCUMENT_PATH: str | None = None
+DOCUMENT_S3_BUCKET = ""
+DOCUMENT_S3_PREFIX = "documents/"
+DOCUMENT_S3_ENDPOINT_URL: str | None = None
+DOCUMENT_S3_REGION: str | None = None
 
 # Rows per page in lists.
 PAGE_SIZE = 50

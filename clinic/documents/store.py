@@ -63,11 +63,50 @@ class FileSystemStore:
         self._path(key).unlink(missing_ok=True)
 
 
+class S3Store:
+    """Objects in an S3-compatible bucket (AWS, MinIO, Ceph, a hosting provider's object store), one per
+    key under a prefix. The bytes are sealed before they leave the app: the provider never holds a
+    readable file. Credentials come the usual boto3 way (environment, instance role, config file)."""
+
+    def __init__(
+        self, bucket: str, prefix: str = "", endpoint_url: str | None = None, region: str | None = None
+    ):
+        import boto3  # only deployments that keep documents in a bucket need it (the "s3" extra)
+
+        self.bucket, self.prefix = bucket, prefix
+        self.client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region or None)
+
+    def _key(self, key: str) -> str:
+        if not key.isalnum():
+            raise DocumentStoreError("bad storage key")
+        return f"{self.prefix}{key}"
+
+    def put(self, key: str, data: bytes) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        except self.client.exceptions.NoSuchKey:
+            raise DocumentStoreError("the document's file is missing from the store") from None
+
+    def erase(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+
 def store() -> DocumentStore:
-    kind = current_app.config.get("DOCUMENT_STORE", "filesystem")
+    config = current_app.config
+    kind = config.get("DOCUMENT_STORE", "filesystem")
+    if kind == "s3":
+        return S3Store(
+            config["DOCUMENT_S3_BUCKET"],
+            config.get("DOCUMENT_S3_PREFIX") or "",
+            config.get("DOCUMENT_S3_ENDPOINT_URL"),
+            config.get("DOCUMENT_S3_REGION"),
+        )
     if kind != "filesystem":
-        raise RuntimeError(f"DOCUMENT_STORE {kind!r}: only 'filesystem' is available")
-    root = current_app.config.get("DOCUMENT_PATH") or os.path.join(current_app.instance_path, "documents")
+        raise RuntimeError(f"DOCUMENT_STORE {kind!r}: use 'filesystem' or 's3'")
+    root = config.get("DOCUMENT_PATH") or os.path.join(current_app.instance_path, "documents")
     return FileSystemStore(Path(root))
 
 
