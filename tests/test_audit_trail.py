@@ -61,3 +61,80 @@ def test_clinic_keeps_one_active_owner(app, web, login_as, owner):
     login_as(owner)
     response = web.post(f"/admin/users/{owner}/role", data={"role": "therapist"}, follow_redirects=True)
     assert "at least one active owner" in response.get_data(as_text=True)
+
+
+def _client(app, clinic_id, first, last):
+    from clinic.clients.services import create_client
+
+    with app.app_context():
+        client = create_client(clinic_id, {"first_name": first, "last_name": last})
+        db.session.commit()
+        return client.id
+
+
+def test_the_log_speaks_in_words_names_the_client_and_filters_by_client(
+    app, web, login_as, clinic_id, owner, therapist
+):
+    from tests.conftest import login
+
+    ada = _client(app, clinic_id, "Ada", "Quill")
+    bo = _client(app, clinic_id, "Bo", "Lind")
+    theo = app.test_client()
+    login(theo, "theo@example.test")
+    theo.get(f"/clients/{ada}")
+    theo.get(f"/clients/{bo}")
+    login_as(owner)
+    page = web.get("/admin/audit").get_data(as_text=True)
+    assert "opened the client record" in page and "<code>client.view</code>" in page
+    assert "Ada Quill" in page and "Bo Lind" in page and "signed in" in page
+    only_ada = web.get(f"/admin/audit?client={ada}").get_data(as_text=True)
+    assert "Only the record of <strong>Ada Quill</strong>" in only_ada
+    assert f'href="/admin/audit?client={bo}"' not in only_ada and "Bo Lind" not in only_ada
+    assert "The audit trail of Ada Quill" in web.get(f"/clients/{ada}").get_data(as_text=True)
+
+
+def test_the_log_exports_as_csv_safe_for_spreadsheets_and_the_export_is_audited(
+    app, web, login_as, clinic_id, owner, therapist
+):
+    import csv
+    import io
+
+    from tests.conftest import login
+
+    sly = _client(app, clinic_id, "=HYPERLINK(x)", "Sly")
+    theo = app.test_client()
+    login(theo, "theo@example.test")
+    theo.get(f"/clients/{sly}")
+    login_as(owner)
+    response = web.get(f"/admin/audit.csv?client={sly}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:4] == ["When", "Who", "What", "Action"]
+    # newest first: this export itself (it is part of the client's trail), then the therapist's view
+    assert [row[2:4] for row in rows[1:]] == [
+        ["exported the audit log", "audit.export"],
+        ["opened the client record", "client.view"],
+    ]
+    assert rows[2][5] == "'=HYPERLINK(x) Sly" and rows[2][1] == "Theo Therapist"  # no formula runs
+    with app.app_context():
+        exported = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "audit.export")).one()
+        assert (exported.user_id, exported.client_id) == (owner, sly)
+    assert web.get("/admin/audit.csv?client=abc").status_code == 200  # not a number: no filter, no error
+    assert theo.get("/admin/audit.csv").status_code == 403
+
+
+def test_the_log_page_reads_a_fixed_number_of_queries(app, web, login_as, clinic_id, owner, therapist):
+    from tests.conftest import count_queries, login
+
+    theo = app.test_client()
+    login(theo, "theo@example.test")
+    login_as(owner)
+    theo.get(f"/clients/{_client(app, clinic_id, 'Ada', 'Quill')}")
+    with count_queries(app) as few:
+        web.get("/admin/audit")
+    for n in range(6):
+        theo.get(f"/clients/{_client(app, clinic_id, f'Name{n}', 'Lark')}")
+    with count_queries(app) as many:
+        page = web.get("/admin/audit").get_data(as_text=True)
+    assert "Name5 Lark" in page and many() == few()

@@ -159,7 +159,8 @@ def _write_json(
     return count, digest.hexdigest()
 
 
-def _cell(value: Any) -> Any:
+def spreadsheet_cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text that would start a formula gets an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -172,7 +173,7 @@ def _write_csv(archive, name: str, columns: tuple[str, ...], rows: Iterator[dict
         writer = csv.writer(text)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(row[c]) for c in columns])
+            writer.writerow([spreadsheet_cell(row[c]) for c in columns])
             counter.add()
         text.flush()
         text.detach()

@@ -648,6 +648,7 @@ NOT_AUDITED = {
     "admin.activate": "staff accounts (user.activate audited)",
     "admin.deactivate": "staff accounts (user.deactivate audited)",
     "admin.audit_log": "the audit log itself (audit.view audited)",
+    "admin.audit_csv": "the audit log as CSV (audit.export audited)",
     "exports.index": "the list of the clinic's exports: dates and sizes, no clinical data",
     "exports.detail": "one export's progress: counts, no clinical data (its start and download are audited)",
     "settings.index": "clinic details, not clinical data",
