@@ -61,6 +61,22 @@ def test_session_chart_marks_the_first_important_change():
     assert chart.series[0].points[0][1] > 0  # pain 8 is near the top, not off the chart
 
 
+def test_lines_with_equal_values_stay_distinguishable(app):
+    """Pain 4 before and after at every visit: the two lines lie on one another, so each has its own
+    marker shape (and dash, in visits.css), and the legend shows the shapes, not colour alone."""
+    from flask import render_template
+
+    chart = session_chart([(date(2026, 1, 1), 4, 4), (date(2026, 1, 8), 4, 4)], [(date(2026, 1, 2), 4)])
+    before, after, checked = chart.series
+    assert before.path == after.path  # the same geometry ...
+    assert len({before.marker, after.marker, checked.marker}) == 3  # ... told apart by shape
+    with app.test_request_context():
+        svg = render_template("visits/_chart.html", chart=chart)
+    assert svg.count('<circle class="dot before"') == 2 and svg.count('<rect class="dot after"') == 2
+    assert 'class="dot checkin" d="M' in svg
+    assert "● Pain before" in svg.replace('<span aria-hidden="true">', "").replace("</span> ", " ")
+
+
 def test_check_ins_sit_beside_the_visits_they_follow():
     visits = [(date(2026, 1, 1), 8, 6), (date(2026, 1, 8), 7, 5)]
     chart = session_chart(visits, [(date(2026, 1, 2), 5), (date(2026, 1, 10), 3)])

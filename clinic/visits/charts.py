@@ -16,11 +16,22 @@ def important_change(first: int, now: int) -> bool:
     return fall >= 2 or (first > 0 and fall / first >= 0.3 and fall > 0)
 
 
+# Each line of a chart has its own marker shape and dash (visits.css), so two lines with the same values,
+# drawn one on the other, both stay visible, and colour is never the only difference.
+MARKERS = ("circle", "square", "diamond", "triangle")
+LEGEND_SYMBOLS = {"circle": "●", "square": "■", "diamond": "◆", "triangle": "▲"}
+
+
 @dataclass
 class Series:
     label: str
     css: str
     points: list[tuple[float, float, date, int]] = field(default_factory=list)  # x, y, day, value
+    marker: str = "circle"
+
+    @property
+    def symbol(self) -> str:
+        return LEGEND_SYMBOLS[self.marker]
 
     @property
     def path(self) -> str:
@@ -38,6 +49,10 @@ class Chart:
     marks: list[tuple[float, float, str]]  # x, y, text of a clinically important change
     width: int = WIDTH
     height: int = HEIGHT
+
+    def __post_init__(self) -> None:
+        for n, serie in enumerate(self.series):
+            serie.marker = MARKERS[n % len(MARKERS)]
 
     @property
     def empty(self) -> bool:
