@@ -463,3 +463,17 @@ def test_a_note_for_another_days_appointment_asks_first(app, web, login_as, clin
     )
     same_day = web.get(f"{url}?appointment_id={today_appointment}").get_data(as_text=True)
     assert "not today" not in same_day
+
+
+def test_a_very_long_note_folds_and_a_short_one_does_not(app, web, login_as, therapist, knee_client, clock):
+    clock.set(TODAY)
+    login_as(therapist)
+    visit_id = start(web, knee_client, [("stretching", "shoulder_r")])
+    story = " ".join(f"Day {n}: neck tight after the drive, eased with heat <b>{n}</b>." for n in range(60))
+    saved = web.post(f"/visits/{visit_id}/edit", data=note_data(subjective=story, objective="Taut band"))
+    assert saved.status_code in (200, 302)
+    page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert '<details class="fold">' in page and "Show all (" in page
+    assert page.count("Day 59: neck tight") == 1  # the whole text once, inside the fold
+    assert "&lt;b&gt;59&lt;/b&gt;" in page and "<b>59</b>" not in page  # escaped like any text
+    assert '<dd class="pre">Taut band</dd>' in page  # short text shows whole
