@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import CheckIn, Client, TriggerPoint, User, Visit
+from ..models import CheckIn, Client, Clinic, TriggerPoint, User, Visit
 from ..panels import add_panel
 from ..rules.checkin import LEVEL_LABELS
 from ..rules.vocabulary import region_label
@@ -94,7 +94,7 @@ def _check_ins(client: Client) -> dict[int, tuple[date, int | None, str]]:
             CheckIn.answered_at.is_not(None),
         )
     )
-    tz = current_user.clinic.tz
+    tz = db.session.get(Clinic, client.clinic_id).tz  # the page's clinic: already in the session
     return {
         visit_id: (answered.astimezone(tz).date(), (answers or {}).get("soreness"), level)
         for visit_id, answered, answers, level in rows
