@@ -16,7 +16,7 @@ from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, IntakeLink
 from ..panels import add_panel
-from ..rules.scheduling import local_instant
+from ..rules.scheduling import day_start
 from .links import SUBMITTED
 
 SHOWN = 20
@@ -52,7 +52,7 @@ def waiting_count(clinic_id: int) -> int:
 
 def home_panel(**_context) -> dict | None:
     clinic = current_user.clinic
-    since = local_instant(clinic_today(clinic), datetime.min.time(), clinic.tz)
+    since = day_start(clinic_today(clinic), clinic.tz)
     mine = current_user.id if current_user.role == "therapist" else None
     rows = waiting(current_user.clinic_id, mine, since)
     return {"rows": rows} if rows else None

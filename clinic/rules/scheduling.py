@@ -70,6 +70,11 @@ def local_instant(day: date, time_of_day: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+def day_start(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of a local day (UTC): where "today at the clinic" begins, in one place."""
+    return local_instant(day, time(), tz)
+
+
 @dataclass(frozen=True)
 class ClockGap:
     """The local wall times a clock change skips on one day: from `starts` up to `ends`."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Service, User
+from ..rules.scheduling import day_start
 from . import hours as opening
 from .booking import STEP_MINUTES
 from .cells import HHMM, Booking, Cell, Column, Layout, minutes_of, past_rows
@@ -133,8 +134,8 @@ def build(
     out days when nobody works and nothing is booked (a closed Sunday). `book_url` is the booking form's
     address (url_for once): free cells link to it with the therapist, date and time as query arguments;
     `appointment_url` followed by an appointment's id is that appointment's page."""
-    start = datetime.combine(days[0], time()).replace(tzinfo=tz)
-    end = datetime.combine(days[-1] + timedelta(days=1), time()).replace(tzinfo=tz)
+    start = day_start(days[0], tz)
+    end = day_start(days[-1] + timedelta(days=1), tz)
     appointments = bookings_between(clinic_id, start, end, [t.id for t in therapists], tz, appointment_url)
     clinic_hours, own = opening.load(clinic_id, [t.id for t in therapists])
     # owners appear as a column only when they work: hours of their own or appointments here

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from ..models import User
-from ..rules.scheduling import day_label
+from ..rules.scheduling import day_label, day_start
 from .booking import STEP_MINUTES
 
 SLOT_ROWS = 15 // STEP_MINUTES  # free time is offered in quarter hours
@@ -77,7 +77,7 @@ def past_rows(
         if day != now_local.date():
             past[day] = [day < now_local.date()] * row_count
             continue
-        base = datetime.combine(day, time()).replace(tzinfo=tz)
+        base = day_start(day, tz).astimezone(tz)  # rows are wall-clock minutes from midnight
         past[day] = [base + timedelta(minutes=first + r * STEP_MINUTES) < now for r in range(row_count)]
     return past
 

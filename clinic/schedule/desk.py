@@ -2,7 +2,7 @@
 (questionnaires sent back, clients due for a recall). Counts only where the rows are health data."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from flask_login import current_user
 from sqlalchemy import exists, func, select
@@ -13,7 +13,7 @@ from ..extensions import db
 from ..intake.awaiting_review import waiting_count  # a count: no answers reach the desk
 from ..models import ACTIVE_STATUSES, Appointment, Client, User
 from ..panels import add_panel
-from ..rules.scheduling import local_instant
+from ..rules.scheduling import day_start
 from .recall import PAGE_SIZE as RECALL_PAGE
 
 NEXT_STATUSES = ("booked", "arrived")
@@ -29,7 +29,8 @@ class TherapistDay:
 def today_by_therapist(clinic, now: datetime) -> list[TherapistDay]:
     """Every therapist's appointments today (cancelled left out), and each one's next client: the
     first not yet seen whose end is still ahead (an arrived client in the room counts)."""
-    start = local_instant(clinic_today(clinic), time(), clinic.tz)
+    today = clinic_today(clinic)
+    start, end = day_start(today, clinic.tz), day_start(today + timedelta(days=1), clinic.tz)
     rows = db.session.scalars(
         select(Appointment)
         .join(Appointment.client)
@@ -43,7 +44,7 @@ def today_by_therapist(clinic, now: datetime) -> list[TherapistDay]:
         .where(
             Appointment.clinic_id == clinic.id,
             Appointment.start_at >= start,
-            Appointment.start_at < start + timedelta(days=1),
+            Appointment.start_at < end,  # 23 or 25 hours on a clock change
             Appointment.status != "cancelled",
         )
         .order_by(User.name, Appointment.start_at)
@@ -63,7 +64,7 @@ def recall_due(clinic) -> int:
     booked = exists().where(
         Appointment.client_id == Client.id,
         Appointment.status.in_(ACTIVE_STATUSES),
-        Appointment.start_at >= local_instant(today, time(), clinic.tz),
+        Appointment.start_at >= day_start(today, clinic.tz),
     )
     due = (
         select(Client.id)

@@ -11,7 +11,7 @@ from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
 from ..rules.follow_ups import covered_dates
-from ..rules.scheduling import ProposedSlot, day_label, propose_series
+from ..rules.scheduling import ProposedSlot, day_label, day_start, propose_series
 from . import hours as opening
 from .booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
 from .services import active_services, default_service
@@ -89,8 +89,8 @@ def propose_follow_ups(
     future = [d for d in future if d not in covered]
     busy = []
     if future:
-        window_start = datetime.combine(future[0] - timedelta(days=1), time()).replace(tzinfo=tz)
-        window_end = datetime.combine(future[-1] + timedelta(days=SEARCH_DAYS + 2), time()).replace(tzinfo=tz)
+        window_start = day_start(future[0] - timedelta(days=1), tz)
+        window_end = day_start(future[-1] + timedelta(days=SEARCH_DAYS + 2), tz)
         busy = busy_intervals(visit.therapist_id, window_start, window_end)
     hours = opening.search_hours(opening.for_therapist(clinic.id, visit.therapist_id))
     placed = (
@@ -116,7 +116,7 @@ def _covered_by_diary(visit: Visit, dates: list[date], interval_days, today: dat
     Every active appointment from today counts, whoever booked it and with whichever therapist."""
     if not dates:
         return {}
-    since = datetime.combine(today, time()).replace(tzinfo=tz)
+    since = day_start(today, tz)
     starts = [
         start.astimezone(tz)
         for start in db.session.scalars(

@@ -1,6 +1,6 @@
 """Calendar panels on shared pages: today's schedule on the home page, appointments on the client page."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
 from ..panels import add_panel
+from ..rules.scheduling import day_start
 
 UPCOMING_SHOWN = 5  # in view; the rest of the list folds under "N more" (same query, no extra page)
 UPCOMING_MOST = 100  # a guard, far above any real client's diary: beyond it the calendar is the place
@@ -28,7 +29,7 @@ def today_panel(**_context) -> dict:
     """The current user's appointments today (time, client, service, status), with standing alerts."""
     tz = current_user.clinic.tz
     today = clinic_today(current_user.clinic)
-    start = datetime.combine(today, time()).replace(tzinfo=tz)
+    start = day_start(today, tz)
     rows = list(
         db.session.scalars(
             select(Appointment)
@@ -39,7 +40,8 @@ def today_panel(**_context) -> dict:
                 Appointment.clinic_id == current_user.clinic_id,
                 Appointment.therapist_id == current_user.id,
                 Appointment.start_at >= start,
-                Appointment.start_at < start + timedelta(days=1),
+                Appointment.start_at
+                < day_start(today + timedelta(days=1), tz),  # 23 or 25 h on a clock change
                 Appointment.status != "cancelled",
             )
             .order_by(Appointment.start_at)

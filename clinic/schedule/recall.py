@@ -7,13 +7,14 @@ that set the date is read by its id for the rows shown.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Visit
+from ..rules.scheduling import day_start
 
 PAGE_SIZE = 100
 
@@ -38,7 +39,7 @@ def _phase(frequency: dict | None) -> str | None:
 
 def due_clients(clinic_id: int, tz: ZoneInfo, today: date, page: int = 1) -> tuple[list[RecallRow], bool]:
     """Most overdue first; `more` says whether another page follows."""
-    today_start = datetime.combine(today, time()).replace(tzinfo=tz)
+    today_start = day_start(today, tz)
     booked = exists().where(
         Appointment.client_id == Client.id,
         Appointment.status.in_(ACTIVE_STATUSES),

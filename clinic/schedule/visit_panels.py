@@ -1,6 +1,6 @@
 """Follow-ups on the visit pages: "Book follow-ups" before printing, and what was booked from the visit."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from flask import current_app, g
 from sqlalchemy import select
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Clinic, Visit
 from ..panels import add_panel
+from ..rules.scheduling import day_start
 from . import followups
 
 CLINICAL = ("owner", "therapist")
@@ -41,8 +42,8 @@ def booked(visit: Visit, **_) -> dict | None:
     if not dates:
         return {"booked": made, "diary": []}
     tz = db.session.get(Clinic, visit.clinic_id).tz
-    since = datetime.combine(visit.visit_date + timedelta(days=1), time()).replace(tzinfo=tz)
-    until = datetime.combine(dates[-1] + timedelta(days=followups.SEARCH_DAYS), time()).replace(tzinfo=tz)
+    since = day_start(visit.visit_date + timedelta(days=1), tz)
+    until = day_start(dates[-1] + timedelta(days=followups.SEARCH_DAYS), tz)
     mine = {a.id for a in made}
     diary = [
         a
