@@ -9,6 +9,9 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from .extensions import db
+from .models.user import ALL_ROLES, CLINICAL_ROLES, DESK_ROLES
+
+__all__ = ["ALL_ROLES", "CLINICAL_ROLES", "DESK_ROLES"]  # the role groups, for views and panels
 
 # Endpoints reachable without logging in. Everything else sends an anonymous user to /login.
 # "feeds.subscribe" is a therapist's calendar feed: its URL carries a secret, revocable token.
@@ -80,9 +83,6 @@ def roles_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
-
-
-CLINICAL_ROLES = ("owner", "therapist")
 
 
 def clinical_roles_required(view: Callable) -> Callable:

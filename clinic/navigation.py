@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from .access import ALL_ROLES
+
 
 @dataclass(frozen=True)
 class NavEntry:
@@ -23,7 +25,7 @@ def add_nav(label: str, endpoint: str, roles: tuple[str, ...], order: int) -> No
         NAV.sort(key=lambda entry: entry.order)
 
 
-add_nav("Home", "home.index", ("owner", "therapist", "frontdesk"), 0)
+add_nav("Home", "home.index", ALL_ROLES, 0)
 add_nav("Staff", "admin.users", ("owner",), 80)
 add_nav("Audit log", "admin.audit_log", ("owner",), 90)
 

@@ -4,12 +4,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, User, Visit
 from ..panels import add_panel
 
-ALL_ROLES = ("owner", "therapist", "frontdesk")
 RECENT_SHEETS = 5
 
 
@@ -24,7 +24,7 @@ def visits_of_day(clinic_id: int, therapist_id: int, day):
 
 def clinic_visits_of_day(clinic_id: int, day):
     """Every therapist's visits of one day: the day index's range for each of the clinic's therapists."""
-    therapists = select(User.id).where(User.clinic_id == clinic_id, User.role.in_(("owner", "therapist")))
+    therapists = select(User.id).where(User.clinic_id == clinic_id, User.role.in_(CLINICAL_ROLES))
     return (
         select(Visit)
         .where(Visit.clinic_id == clinic_id, Visit.therapist_id.in_(therapists), Visit.visit_date == day)

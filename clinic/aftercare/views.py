@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
-from ..access import roles_required, scoped
+from ..access import ALL_ROLES, roles_required, scoped
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import Visit
@@ -77,7 +77,7 @@ def visit_pdf(visit_id: int):
 
 
 @bp.get("/aftercare/today.pdf")
-@roles_required("owner", "therapist", "frontdesk")
+@roles_required(*ALL_ROLES)
 def today_pdf():
     """Every sheet of today's visits in one PDF: the therapist's own, or all of them for the front desk
     (who may print any one sheet, so may print the day's)."""

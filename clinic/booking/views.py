@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import audit
-from ..access import roles_required
+from ..access import DESK_ROLES, roles_required
 from ..extensions import db
 from ..models import Clinic, Service
 from ..panels import add_panel
@@ -90,9 +90,6 @@ def settings():
     link = public_url("booking_public.page", slug=clinic.public_slug)
     status = 400 if form.errors else 200
     return render_template("booking/settings.html", form=form, link=link, enabled=current.enabled), status
-
-
-DESK_ROLES = ("owner", "frontdesk")
 
 
 def approvals_panel(**_context) -> dict | None:

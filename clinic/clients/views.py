@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from .. import audit
-from ..access import get_scoped_or_404
+from ..access import ALL_ROLES, get_scoped_or_404
 from ..extensions import db
 from ..models import Client
 from ..navigation import add_nav
@@ -14,7 +14,7 @@ from . import services
 from .forms import ClientForm
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
-add_nav("Clients", "clients.index", ("owner", "therapist", "frontdesk"), 20)
+add_nav("Clients", "clients.index", ALL_ROLES, 20)
 
 
 @bp.get("")

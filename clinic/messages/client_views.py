@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import audit
-from ..access import get_scoped_or_404
+from ..access import ALL_ROLES, get_scoped_or_404
 from ..extensions import db
 from ..models import Client, Message
 from ..panels import add_panel
@@ -19,7 +19,6 @@ from .kinds import KINDS
 from .views import bp
 
 PANEL_ROWS = 8
-ALL_ROLES = ("owner", "therapist", "frontdesk")
 
 
 def client_panel(client: Client, **_context) -> dict:

@@ -23,6 +23,12 @@ class Role(StrEnum):
         return {"owner": "Owner", "therapist": "Therapist", "frontdesk": "Front desk"}[self.value]
 
 
+# Who may do what, by role, in one place (clinic/access.py hands them to views and panels).
+ALL_ROLES: tuple[str, ...] = tuple(Role)
+CLINICAL_ROLES: tuple[str, ...] = (Role.OWNER, Role.THERAPIST)  # health data, notes, screening
+DESK_ROLES: tuple[str, ...] = (Role.OWNER, Role.FRONTDESK)  # running the diary for the whole clinic
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
     __table_args__ = (

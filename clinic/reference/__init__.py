@@ -9,6 +9,7 @@ from functools import cache
 
 import markdown
 from flask import Blueprint, abort, render_template
+from markupsafe import Markup
 
 from .. import PROJECT_ROOT
 
@@ -20,12 +21,14 @@ PAGES = {
 
 
 @cache
-def rendered(name: str) -> str:
-    """The page as HTML (our own file in the repository, not user input, so it is trusted markup)."""
+def rendered(name: str) -> Markup:
+    """The page as HTML: our own file in the repository, not user input, so it is trusted markup (and
+    marked so here, where the trust is decided, never in a template)."""
     filename, _title = PAGES[name]
     text = (PROJECT_ROOT / "docs" / filename).read_text(encoding="utf-8")
     text = text.replace("](clinical-sources.md)", "](/reference/sources)")
-    return markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
+    html = markdown.markdown(text, extensions=["tables", "toc", "sane_lists"], output_format="html")
+    return Markup(html)  # noqa: S704 (the repository's own file, not user input)
 
 
 @bp.get("/reference")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
@@ -29,7 +30,7 @@ from .slot_guard import Overlap, write_slots
 
 STEP_MINUTES = 5  # the calendar's grid: starts and durations fall on it
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-BOOKABLE_ROLES = ("therapist", "owner")
+BOOKABLE_ROLES = CLINICAL_ROLES
 # status -> the statuses it may be reached from; cancelled and no-show are final (book again instead)
 TRANSITIONS = {
     "arrived": ("booked",),

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from .. import audit
-from ..access import get_scoped_or_404, roles_required
+from ..access import CLINICAL_ROLES, get_scoped_or_404, roles_required
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
@@ -58,13 +58,13 @@ def _page(token: str | None = None, status: int = 200):
 
 
 @bp.get("/settings/calendar-feed")
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def settings():
     return _page()
 
 
 @bp.post("/settings/calendar-feed")
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def create():
     if not StatusForm().validate_on_submit():
         abort(400)
@@ -76,7 +76,7 @@ def create():
 
 
 @bp.post("/settings/calendar-feed/<int:feed_id>/revoke")
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def revoke(feed_id: int):
     feed = get_scoped_or_404(CalendarFeed, feed_id)
     if current_user.role != "owner" and feed.user_id != current_user.id:

@@ -14,12 +14,13 @@ from icalendar import Calendar, Event
 from sqlalchemy import select, update
 from sqlalchemy.orm import contains_eager
 
+from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed, Clinic, User
 
 PRODID = "-//Knotwork//Clinic calendar//EN"
-FEED_ROLES = ("owner", "therapist")  # who has a calendar of their own to subscribe to
+FEED_ROLES = CLINICAL_ROLES  # who has a calendar of their own to subscribe to
 FEED_PAST = timedelta(days=60)
 FEED_FUTURE = timedelta(days=366)
 

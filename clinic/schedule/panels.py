@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
@@ -79,5 +80,5 @@ def client_panel(client: Client, **_context) -> dict:
     }
 
 
-add_panel("home", "schedule/_home_today.html", ("therapist", "owner"), 10, today_panel)
-add_panel("client", "schedule/_client_panel.html", ("owner", "therapist", "frontdesk"), 5, client_panel)
+add_panel("home", "schedule/_home_today.html", CLINICAL_ROLES, 10, today_panel)
+add_panel("client", "schedule/_client_panel.html", ALL_ROLES, 5, client_panel)

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
-from ..access import get_scoped_or_404, roles_required
+from ..access import CLINICAL_ROLES, get_scoped_or_404, roles_required
 from ..extensions import db
 from ..models import Service, User
 from . import hours as opening
@@ -84,7 +84,7 @@ def _set_service_active(service_id: int, active: bool):
 
 
 @bp.route("/settings/hours", methods=["GET", "POST"])
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def hours():
     """The owner edits the clinic's opening hours; a therapist lands on their own working hours."""
     if current_user.role != "owner":
@@ -93,12 +93,12 @@ def hours():
 
 
 @bp.route("/settings/hours/<int:user_id>", methods=["GET", "POST"])
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def user_hours(user_id: int):
     person = get_scoped_or_404(User, user_id)
     if current_user.role != "owner" and person.id != current_user.id:
         abort(403)
-    if person.role not in ("owner", "therapist"):
+    if person.role not in CLINICAL_ROLES:
         abort(404)
     return _edit_hours(person)
 

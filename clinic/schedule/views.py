@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
+from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today, utcnow
 from ..navigation import add_nav
 from ..request_numbers import as_id, query_int
@@ -17,7 +18,6 @@ from . import calendar, recall
 from .booking import bookable_therapists, in_calendar
 
 bp = Blueprint("schedule", __name__)
-ALL_ROLES = ("owner", "therapist", "frontdesk")
 add_nav("Calendar", "schedule.day", ALL_ROLES, 10)
 add_nav("Recall", "schedule.recall", ALL_ROLES, 30)
 STATUS_LABELS = {
@@ -121,7 +121,7 @@ def recall_list():
         page=page,
         more=more,
         today=today,
-        show_phase=current_user.role in ("owner", "therapist"),
+        show_phase=current_user.role in CLINICAL_ROLES,
     )
 
 

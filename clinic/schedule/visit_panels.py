@@ -5,13 +5,13 @@ from datetime import timedelta
 from flask import current_app, g
 from sqlalchemy import select
 
+from ..access import CLINICAL_ROLES
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Clinic, Visit
 from ..panels import add_panel
 from ..rules.scheduling import day_start
 from . import followups
 
-CLINICAL = ("owner", "therapist")
 DIARY_MOST = 12  # a plan is at most 12 sessions
 
 
@@ -64,5 +64,5 @@ def booked(visit: Visit, **_) -> dict | None:
     return {"booked": made, "diary": diary}
 
 
-add_panel("visit_actions", "schedule/_visit_next_step.html", CLINICAL, 5, next_step)
-add_panel("follow_ups", "schedule/_visit_booked.html", CLINICAL, 10, booked)
+add_panel("visit_actions", "schedule/_visit_next_step.html", CLINICAL_ROLES, 5, next_step)
+add_panel("follow_ups", "schedule/_visit_booked.html", CLINICAL_ROLES, 10, booked)

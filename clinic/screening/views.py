@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..access import clinical_roles_required, get_scoped_or_404, roles_required
+from ..access import CLINICAL_ROLES, clinical_roles_required, get_scoped_or_404, roles_required
 from ..extensions import db
 from ..json_input import json_object
 from ..models import Client
@@ -20,7 +20,7 @@ bp = Blueprint("screening", __name__)
 # The plan check is a client page: its own (nested) blueprint keeps "Screening rules" from lighting up
 # in the navigation while a therapist works on a client.
 plan_bp = Blueprint("plan", __name__)
-add_nav("Screening rules", "screening.policy", ("owner", "therapist"), 70)
+add_nav("Screening rules", "screening.policy", CLINICAL_ROLES, 70)
 
 
 def _alerts_panel(client: Client, **_):
@@ -31,8 +31,8 @@ def _plan_panel(client: Client, **_):
     return plan_context(client, PlanForm(formdata=None))
 
 
-add_panel("client", "screening/_alerts_panel.html", ("owner", "therapist"), 0, _alerts_panel)
-add_panel("client", "screening/_plan_panel.html", ("owner", "therapist"), 15, _plan_panel)
+add_panel("client", "screening/_alerts_panel.html", CLINICAL_ROLES, 0, _alerts_panel)
+add_panel("client", "screening/_plan_panel.html", CLINICAL_ROLES, 15, _plan_panel)
 
 
 @bp.post("/api/screening")
@@ -76,7 +76,7 @@ def check(client_id: int):
 
 
 @bp.get("/settings/screening")
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def policy():
     """The clinic's whole policy as one table, and the history of its changes."""
     clinic_id = current_user.clinic_id
@@ -89,7 +89,7 @@ def policy():
 
 
 @bp.get("/settings/screening/rules/<path:rule_id>")
-@roles_required("owner", "therapist")
+@roles_required(*CLINICAL_ROLES)
 def rule(rule_id: str):
     context = rule_context(current_user.clinic_id, rule_id)
     if context is None:

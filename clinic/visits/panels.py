@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import CheckIn, Client, Clinic, TriggerPoint, User, Visit
@@ -14,8 +15,6 @@ from ..panels import add_panel
 from ..rules.checkin import LEVEL_LABELS
 from ..rules.vocabulary import region_label
 from . import charts
-
-CLINICAL = ("owner", "therapist")
 
 
 class Therapist(NamedTuple):
@@ -125,6 +124,6 @@ def standing_alerts(client: Client, **_) -> dict:
 
 
 def register() -> None:
-    add_panel("alerts", "screening/_alerts_panel.html", CLINICAL, 0, standing_alerts)
-    add_panel("client", "visits/_client_visits.html", CLINICAL, 30, client_visits)
-    add_panel("home", "visits/_home_unsigned.html", CLINICAL, 20, lambda **_: unsigned_notes())
+    add_panel("alerts", "screening/_alerts_panel.html", CLINICAL_ROLES, 0, standing_alerts)
+    add_panel("client", "visits/_client_visits.html", CLINICAL_ROLES, 30, client_visits)
+    add_panel("home", "visits/_home_unsigned.html", CLINICAL_ROLES, 20, lambda **_: unsigned_notes())
