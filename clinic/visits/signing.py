@@ -66,11 +66,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def canonical_content(visit: Visit) -> bytes:
-    """Everything the signer vouches for, as canonical JSON (sorted keys, no spaces)."""
+def canonical_content(visit: Visit, documents: list[dict[str, Any]] | None = None) -> bytes:
+    """Everything the signer vouches for, as canonical JSON (sorted keys, no spaces). `documents` (the
+    signed documents' ids and SHA-256) is read from the database unless the caller already has it."""
     content = {name: _plain(getattr(visit, name)) for name in NOTE_FIELDS}
     content["points"] = [{name: _plain(getattr(p, name)) for name in POINT_FIELDS} for p in visit.points]
-    documents = _signed_documents(visit)
+    documents = _signed_documents(visit) if documents is None else documents
     if documents:  # absent, not empty, when there are none: notes signed before documents keep their hash
         content["documents"] = documents
     content["signed_by_id"] = visit.signed_by_id
@@ -102,8 +103,8 @@ def _signed_documents(visit: Visit) -> list[dict[str, Any]]:
     return [{"id": row.id, "sha256": row.sha256} for row in rows]
 
 
-def content_hash(visit: Visit) -> str:
-    return hashlib.sha256(canonical_content(visit)).hexdigest()
+def content_hash(visit: Visit, documents: list[dict[str, Any]] | None = None) -> str:
+    return hashlib.sha256(canonical_content(visit, documents)).hexdigest()
 
 
 def hash_matches(visit: Visit) -> bool:
