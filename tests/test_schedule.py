@@ -640,3 +640,12 @@ def test_a_time_that_has_passed_is_asked_about_first(app, web, login_as, frontde
     )
     assert moved.status_code == 400 and "already passed" in moved.get_data(as_text=True)
     assert appointments(app)[0].start_at == datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+
+
+def test_after_booking_the_confirmation_says_what_was_booked_beside_it(app, web, login_as, frontdesk, cal):
+    login_as(frontdesk)
+    response = web.post("/appointments/new", data=form(cal))
+    assert response.headers["Location"].endswith("#appt-1")  # the calendar opens at the appointment
+    page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Booked: Monday 3 June at 10:00 with Theo Therapist." in page
+    assert 'id="appt-1"' in page

@@ -103,7 +103,7 @@ def new():
             )
             notices.appointments_booked([appointment], current_user)
             db.session.commit()
-            flash("Appointment booked.", "success")
+            flash(f"Booked: {_summary(appointment)}.", "success")
             return _to_calendar(appointment)
     status = 200 if request.method == "GET" else (409 if state["nearest"] is not None else 400)
     return render_template("schedule/book.html", form=form, search=search, **state), status
@@ -125,6 +125,13 @@ def _resolve(form, *names: str) -> dict | None:
         except BookingError as error:
             form[name].errors.append(str(error))
     return found if len(found) == len(names) else None
+
+
+def _summary(appointment: Appointment) -> str:
+    """ "Friday 11 December at 16:00 with Maya Okafor": the confirmation says what it did (the client's
+    name stays out: flashes travel in the session cookie; the outlined appointment shows it)."""
+    local = appointment.start_at.astimezone(current_user.clinic.tz)
+    return f"{booking.day_label(local.date())} at {local:%H:%M} with {appointment.therapist.name}"
 
 
 def _to_calendar(appointment: Appointment):
@@ -213,7 +220,7 @@ def reschedule(appointment_id: int):
             )
             notices.appointment_moved(item, current_user)
             db.session.commit()
-            flash("Appointment moved.", "success")
+            flash(f"Moved: {_summary(item)}.", "success")
             return _to_calendar(item)
         db.session.rollback()
         item = get_scoped_or_404(Appointment, appointment_id)
