@@ -1,5 +1,6 @@
 """Forms of the calendar: booking, rescheduling, cancelling, services, hours, the calendar feed."""
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -148,3 +149,11 @@ class FollowUpForm(FlaskForm):
     service = SelectField("Service", coerce=_int_or_none, validate_choice=False)
     outside_hours_ok = BooleanField("Book outside opening hours")
     date_ok = BooleanField("Yes, this date is right")
+
+
+def seen_version(form) -> int | None:
+    """The appointment's version the form was opened at (None: not sent); 400 when it is not a number."""
+    try:
+        return int(form.version.data) if form.version.data else None
+    except ValueError:
+        abort(400)

@@ -131,5 +131,6 @@ from . import (  # noqa: E402, F401  (routes and panels on bp)
     followup_views,
     panels,
     settings_views,
+    status_views,
     visit_panels,
 )
