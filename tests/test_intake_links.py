@@ -263,7 +263,7 @@ def test_the_public_form_needs_its_csrf_token(make_app, factory, clinic_id, fron
     client_id = add_client(app, clinic_id)
     staff = app.test_client()
     staff.get("/login")
-    token_field = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+    token_field = re.compile(r'name="csrf_token" value="([^"]+)"')
     csrf = token_field.search(staff.get("/login").get_data(as_text=True)).group(1)
     staff.post(
         "/login",
