@@ -205,7 +205,7 @@ function setup(root) {
   }
 
   // A new point's technique is the one used last: chosen last in this note, else the last point's
-  // in the list, else the last point's of the previous visit (the root's data-last-technique).
+  // in the list, else the root's data-last-technique (today's plan's first, else the last visit's).
   let chosenTechnique = "";
   function lastTechnique() {
     if (chosenTechnique) return chosenTechnique;
