@@ -27,7 +27,7 @@ import seed  # noqa: E402  (bench/seed.py)
 def logged_in_client(app, email: str):
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
     response = client.post("/login", data={"email": email, "password": seed.PASSWORD, "csrf_token": token})
     if response.status_code != 302:
         sys.exit(f"login as {email} failed ({response.status_code})")

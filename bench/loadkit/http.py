@@ -88,7 +88,7 @@ def request(
 def login(port: int, email: str, password: str) -> str:
     """A session cookie from the real login form (CSRF token and all)."""
     status, headers, body = request(port, "/login")
-    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', body)
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', body)
     cookie = headers.get("set-cookie", "").split(";")[0]
     if status != 200 or token is None or not cookie:
         sys.exit(f"/login answered {status} without a form to fill in")

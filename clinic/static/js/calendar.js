@@ -12,7 +12,8 @@ function gridCells(table) {
   [...table.tBodies[0].rows].forEach((tr, row) => {
     let col = 0;
     for (const td of tr.cells) {
-      if (td.tagName !== "TD") continue; // the time labels on the left are not a column of the grid
+      // the time column on the left (its labels, and the empty cell in each other row) is not a column of the grid
+      if (td.tagName !== "TD" || td.classList.contains("cal-time")) continue;
       while ((freeFrom[col] || 0) > row) col += 1;
       freeFrom[col] = row + td.rowSpan;
       const link = td.querySelector("a.slot, a.appt");
