@@ -140,6 +140,7 @@ def test_ten_simultaneous_bookings_of_one_slot_make_one_appointment(
                 "therapist": therapist,
                 "service": services[30],
                 "date": "2030-06-03",
+                "date_ok": "y",
                 "time": "14:00",
                 "version": "1",
                 "csrf_token": tokens[i],

@@ -36,6 +36,7 @@ def form(cal, day=MONDAY, at="10:00", minutes=60, **extra):
         "date": day.isoformat(),
         "time": at,
         "notes": "",
+        "date_ok": "y",  # 2030: years ahead on purpose (the question itself is tested below)
     }
     data.update(extra)
     return data
@@ -192,6 +193,7 @@ def test_reschedule_moves_the_appointment(app, web, login_as, frontdesk, cal, cl
     response = web.post(
         f"/appointments/{appointment_id}/reschedule",
         data={
+            "date_ok": "y",
             "therapist": owner,
             "service": cal["services"][30],
             "date": "2030-06-04",
@@ -218,6 +220,7 @@ def test_reschedule_onto_a_taken_slot_changes_nothing(app, web, login_as, frontd
     response = web.post(
         f"/appointments/{mine}/reschedule",
         data={
+            "date_ok": "y",
             "therapist": cal["therapist"],
             "service": cal["services"][60],
             "date": "2030-06-03",
@@ -235,6 +238,7 @@ def test_reschedule_onto_a_taken_slot_changes_nothing(app, web, login_as, frontd
     response = web.post(
         f"/appointments/{mine}/reschedule",
         data={
+            "date_ok": "y",
             "therapist": cal["therapist"],
             "service": cal["services"][60],
             "date": "2030-06-03",
@@ -256,6 +260,7 @@ def test_reschedule_with_an_old_version_is_a_conflict(app, web, login_as, frontd
     response = web.post(
         f"/appointments/{mine}/reschedule",
         data={
+            "date_ok": "y",
             "therapist": cal["therapist"],
             "service": cal["services"][60],
             "date": "2030-06-03",
@@ -624,7 +629,9 @@ def test_a_time_that_has_passed_is_asked_about_first(app, web, login_as, frontde
     login_as(frontdesk)
     past = date(2026, 11, 2)
     before = table_counts(app)
-    asked = web.post("/appointments/new", data=form(cal, day=past, notes="Walk-in, recorded later"))
+    asked = web.post(
+        "/appointments/new", data=form(cal, day=past, notes="Walk-in, recorded later", date_ok="")
+    )
     page = asked.get_data(as_text=True)
     assert asked.status_code == 400 and "This time has already passed. Is the date right?" in page
     assert 'name="date_ok"' in page and "Walk-in, recorded later" in page
@@ -636,10 +643,15 @@ def test_a_time_that_has_passed_is_asked_about_first(app, web, login_as, frontde
     item = appointments(app)[0]
     moved = web.post(
         f"/appointments/{item.id}/reschedule",
-        data={**form(cal, day=date(2026, 11, 10)), "version": item.version},
+        data={**form(cal, day=date(2026, 11, 10), date_ok=""), "version": item.version},
     )
     assert moved.status_code == 400 and "already passed" in moved.get_data(as_text=True)
     assert appointments(app)[0].start_at == datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    # and a year out or more (2030 here) asks too: a mistyped year is the likelier
+    far = web.post("/appointments/new", data=form(cal, date_ok=""))
+    assert far.status_code == 400 and "This is more than a year ahead. Is the date right?" in far.get_data(
+        as_text=True
+    )
 
 
 def test_after_booking_the_confirmation_says_what_was_booked_beside_it(app, web, login_as, frontdesk, cal):

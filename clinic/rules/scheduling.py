@@ -110,15 +110,20 @@ def skipped_wall_time(day: date, time_of_day: time, tz: ZoneInfo) -> ClockGap | 
     return ClockGap((high + before).time(), (high + after).time())
 
 
-def unlikely_date(start: datetime, now: datetime) -> str | None:
-    """Why a booking's time looks like a slip (it has passed), or None.
+FAR_AHEAD = timedelta(days=366)  # further out is more often a mistyped year than a yearly review
 
-    Not refused: a visit is sometimes recorded after the fact. The form asks once, with the reason,
-    before it books. (More than a year ahead is not asked yet: see the closing note of issue 15.)"""
+
+def unlikely_date(start: datetime, now: datetime) -> str | None:
+    """Why a booking's time looks like a slip (it has passed, or is more than a year ahead), or None.
+
+    Neither is refused: a visit is sometimes recorded after the fact, and a yearly review booked far
+    out. The form asks once, with the reason, before it books."""
     _check_aware(start, "start")
     _check_aware(now, "now")
     if start < now:
         return "This time has already passed."
+    if start - now > FAR_AHEAD:
+        return "This is more than a year ahead."
     return None
 
 

@@ -21,6 +21,7 @@ def book(web, therapist, client, services, day=MONDAY, at="10:00"):
             "service": services[60],
             "date": day.isoformat(),
             "time": at,
+            "date_ok": "y",  # 2030: years ahead on purpose
             "notes": "",
         },
     )

@@ -1,4 +1,4 @@
-"""When a booking's time looks like a slip: it has passed (to the minute), in any time zone."""
+"""When a booking's time looks like a slip: it has passed (to the minute) or is more than a year ahead."""
 
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -16,7 +16,9 @@ NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
         (NOW - timedelta(minutes=1), True),
         (NOW, False),  # now is not past
         (NOW + timedelta(minutes=5), False),
-        (NOW + timedelta(days=365 * 3), False),
+        (NOW + timedelta(days=366), False),  # a yearly review, a day late
+        (NOW + timedelta(days=366, minutes=1), True),  # more than a year: a mistyped year?
+        (NOW + timedelta(days=365 * 3), True),
         (datetime(2026, 11, 18, 11, 30, tzinfo=timezone(timedelta(hours=2))), True),  # 09:30 UTC
     ],
 )

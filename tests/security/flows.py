@@ -188,6 +188,7 @@ def canary_day(owner: Browser, therapist_: Browser, anonymous: Browser, side: Si
         "client": client,
         "service": side.service,
         "date": "2030-07-01",
+        "date_ok": "y",  # years ahead on purpose
         "notes": f"Parking at the back {CANARY_DESK}",
     }
     expect(t.post("/appointments/new", {**slot, "time": "10:03"}), 400, what="off-grid time")

@@ -198,6 +198,7 @@ def _book(c):
             "service": a.service,
             "date": "2030-06-04",
             "time": "10:00",
+            "date_ok": "y",
         },
         None,
     )
@@ -206,7 +207,7 @@ def _book(c):
 def _reschedule(c):
     a = A(c)
     url = f"/appointments/{a.appointment}/reschedule"
-    return "POST", url, {**c.form(url), "time": "11:00"}, None
+    return "POST", url, {**c.form(url), "time": "11:00", "date_ok": "y"}, None  # 2030: years ahead
 
 
 def _api_book(c):

@@ -101,7 +101,13 @@ TAMPERED = {
     "schedule.reschedule": lambda w: (
         f"/appointments/{w.a.appointment}/reschedule",
         "frontdesk",
-        {"therapist": w.a.therapist, "service": w.a.service, "date": "2030-06-05", "time": "12:00"},
+        {
+            "therapist": w.a.therapist,
+            "service": w.a.service,
+            "date": "2030-06-05",
+            "time": "12:00",
+            "date_ok": "y",
+        },
     ),
     "schedule.cancel": lambda w: (f"/appointments/{w.a.appointment}/cancel", "frontdesk", {"reason": "r"}),
     "screening.change": lambda w: (

@@ -268,6 +268,7 @@ def booking_forms(draw):
         "client": draw(ids),
         "service": draw(ids),
         "date": draw(values("2030-06-04", "2030-06-05")),
+        "date_ok": "y",
         "time": draw(values("10:00", "12:30", "18:55")),
         "notes": draw(TEXT),
         **draw(st.fixed_dictionaries({}, optional={"outside_hours_ok": values("y")})),
@@ -436,6 +437,7 @@ def test_the_fuzzers_reach_success_too(fuzz_app):
                 "service": a.service,
                 "date": "2030-06-04",
                 "time": "10:00",
+                "date_ok": "y",
             },
         )
         .status_code

@@ -335,6 +335,7 @@ def test_extra_form_fields_are_ignored(world_app):
             "client": a.client2,
             "service": a.service,
             "date": "2030-06-04",
+            "date_ok": "y",  # years ahead on purpose
             "time": "11:00",
             "notes": "extra",
         },
