@@ -105,19 +105,21 @@ def _awaiting_or_404(request_id: int):
     return found
 
 
+def _decided(action: str, appointment, done: str):
+    """The one audit row, commit and answer of an approval or a decline."""
+    audit.record(action, object_type="appointment", object_id=appointment.id, client_id=appointment.client_id)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("home.index"))
+
+
 @bp.post("/online-bookings/<int:request_id>/approve")
 @roles_required(*DESK_ROLES)
 def approve(request_id: int):
     appointment = approvals.approve(_awaiting_or_404(request_id))
-    audit.record(
-        "booking.approve",
-        object_type="appointment",
-        object_id=appointment.id,
-        client_id=appointment.client_id,
+    return _decided(
+        "booking.approve", appointment, "Approved: the client gets the confirmation and the questionnaire."
     )
-    db.session.commit()
-    flash("Approved: the client gets the confirmation and the questionnaire.", "success")
-    return redirect(url_for("home.index"))
 
 
 @bp.post("/online-bookings/<int:request_id>/decline")
@@ -125,15 +127,9 @@ def approve(request_id: int):
 def decline(request_id: int):
     clinic = db.session.get(Clinic, current_user.clinic_id)
     appointment = approvals.decline(_awaiting_or_404(request_id), clinic, current_user)
-    audit.record(
-        "booking.decline",
-        object_type="appointment",
-        object_id=appointment.id,
-        client_id=appointment.client_id,
+    return _decided(
+        "booking.decline", appointment, "Declined: the time is free again and the client was told by e-mail."
     )
-    db.session.commit()
-    flash("Declined: the time is free again and the client was told by e-mail.", "success")
-    return redirect(url_for("home.index"))
 
 
 add_panel("home", "booking/_home_approvals.html", DESK_ROLES, -5, approvals_panel)

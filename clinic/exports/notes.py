@@ -12,11 +12,12 @@ from ..visits.signing import content_hash
 from .entities import BY_NAME, decode, stream
 
 
-def note_hash(visit: dict[str, Any], points: list[dict[str, Any]]) -> str:
-    """The SHA-256 of a note as exported (clinic/visits/signing.py's canonical content)."""
+def note_hash(visit: dict[str, Any], points: list[dict[str, Any]], documents: list[dict[str, Any]]) -> str:
+    """The SHA-256 of a note as exported (clinic/visits/signing.py's canonical content); `documents`
+    are the note's signed documents ({"id", "sha256"}), read for the whole batch at once."""
     values = decode(BY_NAME["visits"], visit)
     point_values = [SimpleNamespace(**decode(BY_NAME["trigger_points"], p)) for p in points]
-    return content_hash(SimpleNamespace(**values, points=point_values))
+    return content_hash(SimpleNamespace(**values, points=point_values), documents)
 
 
 def staff_names(clinic_id: int) -> dict[int, str]:
@@ -45,11 +46,13 @@ def notes_of(
     ids = [v["id"] for v in visits]
     points = _children("trigger_points", ids, "number")
     addenda = _children("addenda", ids, "created_at")
+    documents = _signed_documents(ids)
     by_client: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for visit in visits:
         own_points = points.get(visit["id"], [])
         if visit["signed_at"]:
-            visit["hash_verified"] = note_hash(visit, own_points) == visit["content_hash"]
+            signed = documents.get(visit["id"], [])
+            visit["hash_verified"] = note_hash(visit, own_points, signed) == visit["content_hash"]
         visit["points"] = own_points
         visit["addenda"] = [
             {**a, "author_name": names.get(a["author_id"], "")} for a in addenda.get(visit["id"], [])
@@ -58,6 +61,25 @@ def notes_of(
         visit["signed_by_name"] = names.get(visit["signed_by_id"], "") if visit["signed_by_id"] else ""
         by_client[visit["client_id"]].append(visit)
     return by_client
+
+
+def _signed_documents(visit_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """visit id -> the documents its signature covers (as signing.py reads them, for a whole batch)."""
+    table = db.metadata.tables["document"]
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for start in range(0, len(visit_ids), 500):
+        rows = db.session.execute(
+            select(table.c.visit_id, table.c.id, table.c.sha256)
+            .where(
+                table.c.visit_id.in_(visit_ids[start : start + 500]),
+                table.c.added_after_signing.is_(False),
+                table.c.removed_at.is_(None),
+            )
+            .order_by(table.c.id)
+        )
+        for visit_id, document_id, sha256 in rows:
+            found[visit_id].append({"id": document_id, "sha256": sha256})
+    return found
 
 
 def _children(entity_name: str, visit_ids: list[int], order: str) -> dict[int, list[dict[str, Any]]]:

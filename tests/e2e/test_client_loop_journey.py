@@ -5,16 +5,16 @@ and a half later, the check-in mail arrive; the client answers with a red flag a
 do; the therapist's home page puts the client at the top."""
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from clinic.extensions import db
-from clinic.models import Appointment, Client, Service, User
-from clinic.schedule import hours
+from clinic.models import Appointment, Client, User
 from tests.conftest import TEST_PASSWORD
 from tests.e2e.conftest import login, screenshot
 from tests.e2e.test_aftercare_public_journey import PHONE, TABLET_LANDSCAPE, overflow
+from tests.e2e.test_online_booking_journey import open_for_online_booking
 from tests.mail import run_worker, text_of
 
 NOW = "2026-11-18T10:00:00+00:00"  # a Wednesday; the visit is on Tuesday 24 November
@@ -57,24 +57,9 @@ def _sign_the_visit(app, clock) -> None:
 
 
 def test_the_clients_whole_loop_from_booking_to_check_in(mail_live_app, smtp, context_factory, clock):
-    from clinic.auth import services as accounts
-
     app, (_, sink) = mail_live_app, smtp
     clock.set(NOW)
-    with app.app_context():
-        clinic = accounts.create_clinic("Harbour Street Clinic", "Europe/London")
-        accounts.create_user(clinic, "theo@example.test", "Theo Therapist", "therapist", TEST_PASSWORD)
-        clinic.phone = "+44 23 9200 0140"
-        service = Service(clinic_id=clinic.id, name="Trigger point therapy", duration_minutes=60)
-        db.session.add(service)
-        db.session.flush()
-        hours.save(clinic.id, None, {day: [(time(9), time(17))] for day in range(5)})
-        clinic.settings = {
-            "online_booking": {"enabled": True, "service_ids": [service.id]},
-            "messages": {"urgent_care_number": "111"},
-        }
-        db.session.commit()
-        slug = clinic.public_slug
+    _, slug = open_for_online_booking(app, messages={"urgent_care_number": "111"})
     base = app.config["E2E_BASE_URL"]
 
     # 1. booked online on a phone, confirmed from the mail

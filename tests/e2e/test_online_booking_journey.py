@@ -19,11 +19,11 @@ NOW = "2026-11-18T10:00:00+00:00"
 ADDRESS = "noor.haddad@example.test"
 
 
-def test_a_new_client_books_online_on_a_phone(mail_live_app, smtp, context_factory, axe_source, clock):
+def open_for_online_booking(app, **settings) -> tuple[int, str]:
+    """A clinic with one therapist and one service, open 09:00-17:00 on weekdays, taking bookings online
+    (plus any other `settings`); returns its id and its public address part."""
     from clinic.auth import services as accounts
 
-    app, (_, sink) = mail_live_app, smtp
-    clock.set(NOW)
     with app.app_context():
         clinic = accounts.create_clinic("Harbour Street Clinic", "Europe/London")
         accounts.create_user(clinic, "theo@example.test", "Theo Therapist", "therapist", TEST_PASSWORD)
@@ -32,9 +32,15 @@ def test_a_new_client_books_online_on_a_phone(mail_live_app, smtp, context_facto
         db.session.add(service)
         db.session.flush()
         hours.save(clinic.id, None, {day: [(time(9), time(17))] for day in range(5)})
-        clinic.settings = {"online_booking": {"enabled": True, "service_ids": [service.id]}}
+        clinic.settings = {"online_booking": {"enabled": True, "service_ids": [service.id]}, **settings}
         db.session.commit()
-        clinic_id, slug = clinic.id, clinic.public_slug
+        return clinic.id, clinic.public_slug
+
+
+def test_a_new_client_books_online_on_a_phone(mail_live_app, smtp, context_factory, axe_source, clock):
+    app, (_, sink) = mail_live_app, smtp
+    clock.set(NOW)
+    clinic_id, slug = open_for_online_booking(app)
     base = app.config["E2E_BASE_URL"]
     phone = context_factory(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True).new_page()
     phone.goto(f"{base}/book/{slug}")
