@@ -62,7 +62,7 @@ def prepare(args) -> tuple:
         sys.exit("The database holds data that is not the bench's: give an empty database (nothing touched).")
     created = state == "empty"
     if created:
-        sizes = {name: max(1, round(count * args.scale)) for name, count in seed.SIZES.items()}
+        sizes = seed.scaled(seed.SIZES, args.scale)
         print(f"Seeding {sizes} (load average {loadavg()}) ...", flush=True)
         counts = seed.seed(app, sizes)
         print("Seeded: " + json.dumps(counts), flush=True)

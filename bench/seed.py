@@ -198,6 +198,11 @@ def _after_load(conn) -> None:
     conn.exec_driver_sql("ANALYZE")
 
 
+def scaled(sizes: dict[str, int], scale: float) -> dict[str, int]:
+    """The sizes times scale, at least one of each (the flat-cost run seeds 0.1x, 1x and 5x)."""
+    return {name: max(1, round(count * scale)) for name, count in sizes.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="postgresql://... (default: SQLite in --instance)")
@@ -205,6 +210,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=SIZES["clients"])
     parser.add_argument("--visits", type=int, default=SIZES["visits"])
     parser.add_argument("--appointments", type=int, default=SIZES["appointments"])
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply the three sizes (0.1, 1, 5: the flat-cost run)"
+    )
     args = parser.parse_args(argv)
     scratch = not args.database_url and not args.instance
     if scratch:  # a timing of the seeding alone (make bench): the database is thrown away after
@@ -218,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         if state == "seeded":
             print("The bench clinic is already there; nothing to do.")
             return 0
-        sizes = {"clients": args.clients, "visits": args.visits, "appointments": args.appointments}
+        sizes = scaled(
+            {"clients": args.clients, "visits": args.visits, "appointments": args.appointments}, args.scale
+        )
         print(json.dumps(seed(app, sizes), indent=1))
     finally:
         if scratch:
