@@ -55,5 +55,13 @@ def whole_table_scans(plan: str, tables: tuple[str, ...]) -> list[str]:
         found += re.findall(rf"SCAN {table}\b[^|]*", plan)
         # ... and an index searched for the clinic alone reads all of the clinic's rows
         found += re.findall(rf"SEARCH {table} USING (?:COVERING )?INDEX \S+ \(clinic_id=\?\)", plan)
+        # ... and one searched for the clinic and a therapist alone, all of the therapist's history
+        found += re.findall(
+            rf"SEARCH {table} USING (?:COVERING )?INDEX \S+ \(clinic_id=\? AND therapist_id=\?\)", plan
+        )
         found += re.findall(rf"Seq Scan on {table}\b[^|]*", plan)
+    # PostgreSQL: an index condition on the clinic alone, or the clinic and a therapist alone
+    found += re.findall(
+        r"Index Cond: \(\(?clinic_id = [^()|]+\)?(?: AND \(therapist_id = [^()|]+\))?\)(?=\s*(?:\||$))", plan
+    )
     return found

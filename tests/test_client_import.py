@@ -167,7 +167,7 @@ def test_a_failure_in_the_run_imports_nothing(app, web, on_file, monkeypatch):
     inserted = []
 
     def fails_after_the_inserts(action, **kwargs):
-        inserted.append(len(kwargs["object_ids"]))  # the clients are in the transaction by now
+        inserted.append(len(kwargs["objects"]))  # the clients are in the transaction by now
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(audit, "record_many", fails_after_the_inserts)

@@ -4,10 +4,10 @@ table, on SQLite (no statistics: the index creation order decides) or PostgreSQL
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
 from clinic.extensions import db
-from clinic.models import Appointment, Client, Service, Visit
+from clinic.models import Appointment, Client, HealthRecord, Service, Visit
 from tests.plans import analyze, plans_of, whole_table_scans
 from tests.visits_helpers import make_client
 
@@ -85,3 +85,54 @@ def test_a_clients_history_and_previous_visit_read_that_client_only(app, clinic_
         if "FROM visit" in statement:
             assert not whole_table_scans(plan, ("visit",)), plan
             assert "client_id" in plan or "ix_visit_client_id_visit_date" in plan, plan
+
+
+def test_the_home_pages_unsigned_notes_and_alerts_read_what_they_show(app, clinic_id, therapist):
+    """bench/plan_audit.py found both reading the therapist's or the clinic's whole history."""
+    from flask_login import login_user
+
+    from clinic.models import User
+    from clinic.screening.alerts import alerts_for_clients
+    from clinic.visits.panels import unsigned_notes
+
+    regular = _history(app, clinic_id, therapist)
+    with app.app_context():  # as in a clinic: the history signed, three notes of the week left open
+        client_ids = db.session.scalars(select(Client.id).where(Client.clinic_id == clinic_id)).all()
+        db.session.execute(  # and three years of health-history versions
+            insert(HealthRecord),
+            [
+                {"clinic_id": clinic_id, "client_id": client_id, "number": number, "source": "update"}
+                for client_id in client_ids
+                for number in range(100, 160)
+            ],
+        )
+        open_ids = db.session.scalars(select(Visit.id).order_by(Visit.id.desc()).limit(3)).all()
+        db.session.execute(
+            update(Visit)
+            .where(Visit.id.not_in(open_ids))
+            .values(signed_at=Visit.created_at, content_hash="x" * 64)
+        )
+        db.session.commit()
+        analyze()
+    with app.test_request_context():
+        login_user(db.session.get(User, therapist))
+        plans = plans_of(lambda: unsigned_notes(clinic_id, therapist))
+        plans += plans_of(lambda: alerts_for_clients([regular]))
+        db.session.rollback()
+    read = [plan for statement, plan in plans if "FROM visit" in statement or "health_record" in statement]
+    assert len(read) == 2, plans
+    for plan in read:
+        assert not whole_table_scans(plan, ("visit", "health_record")), plan
+
+
+def test_the_follow_ups_booked_from_a_visit_read_that_visits_bookings(app, clinic_id, therapist):
+    from clinic.schedule.followups import booked_from
+
+    regular = _history(app, clinic_id, therapist)
+    with app.app_context():
+        visit = db.session.query(Visit).filter_by(client_id=regular).first()
+        plans = plans_of(lambda: booked_from(visit))
+        db.session.rollback()
+    [plan] = [plan for statement, plan in plans if "FROM appointment" in statement]
+    assert not whole_table_scans(plan, ("appointment",)), plan
+    assert "source_visit_id" in plan, plan

@@ -56,8 +56,10 @@ def _sheets_pdf(visits: list[Visit]) -> bytes:
     return render_batch([build_sheet(data) for data in inputs])
 
 
-def _audit_print(visit: Visit) -> None:
-    audit.record("aftercare.print", object_type="visit", object_id=visit.id, client_id=visit.client_id)
+def _audit_print(visits: list[Visit]) -> None:
+    """One "aftercare.print" row per sheet, in one INSERT however many sheets the PDF holds."""
+    objects = [(visit.id, visit.client_id) for visit in visits]
+    audit.record_many("aftercare.print", object_type="visit", objects=objects, user=current_user)
 
 
 @bp.get("/visits/<int:visit_id>/aftercare.pdf")
@@ -71,7 +73,7 @@ def visit_pdf(visit_id: int):
     pdf = _sheets_pdf([visit])
     # Named before the commit, which expires the visit (reading it after would load it again).
     filename = f"aftercare-{visit.visit_date.isoformat()}-{visit.id}.pdf"
-    _audit_print(visit)
+    _audit_print([visit])
     db.session.commit()
     return _pdf_response(pdf, filename)
 
@@ -87,8 +89,7 @@ def today_pdf():
     if not current_user.clinic.phone.strip():
         return _needs_phone()
     pdf = _sheets_pdf(visits)
-    for visit in visits:
-        _audit_print(visit)
+    _audit_print(visits)
     db.session.commit()
     return _pdf_response(pdf, f"aftercare-{clinic_today(current_user.clinic).isoformat()}-all.pdf")
 

@@ -131,10 +131,10 @@ def _import(job_id: int) -> str:
             db.session.flush()
             report(job_id, skipped + len(updates) + start + len(created[start : start + BATCH]))
         audit.record_many(
-            "client.import", object_type="client", object_ids=[c.id for c in created], user=owner
+            "client.import", object_type="client", objects=[(c.id, c.id) for c in created], user=owner
         )
         audit.record_many(
-            "client.update", object_type="client", object_ids=[c.id for c, _ in updates], user=owner
+            "client.update", object_type="client", objects=[(c.id, c.id) for c, _ in updates], user=owner
         )
         job.status = "done"
         job.created_count, job.updated_count, job.skipped_count = len(created), len(updates), skipped

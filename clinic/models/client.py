@@ -93,10 +93,15 @@ class HealthRecord(db.Model):
     """One version of a client's health history. Never changed: a change is a new version."""
 
     __tablename__ = "health_record"
-    __table_args__ = (UniqueConstraint("client_id", "number", name="uq_health_record_client_id_number"),)
+    __table_args__ = (
+        UniqueConstraint("client_id", "number", name="uq_health_record_client_id_number"),
+        # Clients' latest versions (alerts on the home page and the calendar): the clinic alone would
+        # read every history of the clinic (issue 19), so the clinic's index starts with the client.
+        Index("ix_health_record_clinic_id_client_id_number", "clinic_id", "client_id", "number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"), index=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id"))
     client_id: Mapped[int] = mapped_column(ForeignKey("client.id"), index=True)
     number: Mapped[int]
     # intake (first), edit (a staff correction), update (the per-visit "anything changed?"),

@@ -66,6 +66,10 @@ class Appointment(db.Model):
         # A client's next appointments (the client page): every condition in the index, so no planner
         # picks the clinic's or the client's whole history by the order the indexes were created.
         Index("ix_appointment_clinic_id_client_id_end_at", "clinic_id", "client_id", "end_at"),
+        # The follow-ups booked from a visit (the visit form and the signed note).
+        Index(
+            "ix_appointment_clinic_id_source_visit_id_start_at", "clinic_id", "source_visit_id", "start_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,7 +24,15 @@ class Visit(db.Model):
     __tablename__ = "visit"
     __table_args__ = (
         Index("ix_visit_client_id_visit_date", "client_id", "visit_date"),
-        Index("ix_visit_clinic_id_therapist_id_signed_at", "clinic_id", "therapist_id", "signed_at"),
+        # a therapist's unsigned notes, oldest first (home page): the order is in the index, so no
+        # planner walks the therapist's whole history by visit date instead (issue 19: 350 ms at 1x)
+        Index(
+            "ix_visit_clinic_id_therapist_id_signed_at_visit_date",
+            "clinic_id",
+            "therapist_id",
+            "signed_at",
+            "visit_date",
+        ),
         # "today's visits" of a therapist (home page, today's aftercare batch): a range of one day,
         # not the therapist's whole history (issue 19: 73 ms at 200,000 visits, 570 ms at 1,000,000)
         Index("ix_visit_clinic_id_therapist_id_visit_date", "clinic_id", "therapist_id", "visit_date"),

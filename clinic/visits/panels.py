@@ -100,14 +100,14 @@ def _check_ins(client: Client) -> dict[int, tuple[date, int | None, str]]:
     }
 
 
-def unsigned_notes() -> dict | None:
+def unsigned_notes(clinic_id: int, therapist_id: int) -> dict | None:
     """The therapist's notes left unsigned for more than 24 hours."""
     cutoff = utcnow() - timedelta(hours=24)
     visits = db.session.scalars(
         select(Visit)
         .where(
-            Visit.clinic_id == current_user.clinic_id,
-            Visit.therapist_id == current_user.id,
+            Visit.clinic_id == clinic_id,
+            Visit.therapist_id == therapist_id,
             Visit.signed_at.is_(None),
             Visit.created_at < cutoff,
         )
@@ -126,4 +126,10 @@ def standing_alerts(client: Client, **_) -> dict:
 def register() -> None:
     add_panel("alerts", "screening/_alerts_panel.html", CLINICAL_ROLES, 0, standing_alerts)
     add_panel("client", "visits/_client_visits.html", CLINICAL_ROLES, 30, client_visits)
-    add_panel("home", "visits/_home_unsigned.html", CLINICAL_ROLES, 20, lambda **_: unsigned_notes())
+    add_panel(
+        "home",
+        "visits/_home_unsigned.html",
+        CLINICAL_ROLES,
+        20,
+        lambda **_: unsigned_notes(current_user.clinic_id, current_user.id),
+    )
