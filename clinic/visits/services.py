@@ -9,10 +9,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import utcnow
 from ..extensions import db
+from ..intake import services as intake
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
 from ..rules import decisions
 from ..rules.reasons import share_reasons
 from ..rules.vocabulary import REGION_GROUPS, REGIONS, TECHNIQUES
+from ..screening import services as screening
 from . import frequency as visit_frequency
 from .signing import POINT_FIELDS as SIGNED_POINT_FIELDS
 from .signing import content_hash
@@ -51,18 +53,6 @@ class EditConflict(Exception):
     """The note was saved elsewhere after this form was opened."""
 
 
-def _screening():
-    from ..screening import services as screening
-
-    return screening
-
-
-def _intake():
-    from ..intake import services as intake
-
-    return intake
-
-
 @dataclass
 class ScreenedPlan:
     items: list[dict[str, Any]]  # [{"technique", "region", "decision", "reason", "source"}]
@@ -74,7 +64,7 @@ def screen_plan(visit: Visit, plan_items: list[dict], points: list[dict]) -> Scr
     record = visit.health_record
     plan = [{"technique": i["technique"], "region": i["region"]} for i in items]
     try:
-        result = _screening().screen_for_client(visit.client, record, plan, visit.visit_date)
+        result = screening.screen_for_client(visit.client, record, plan, visit.visit_date)
     except ValueError as error:
         raise NoteProblems([("plan_items", str(error))]) from None
     share_reasons(items, result["items"])  # "same reason for all", and tapped points' reasons
@@ -95,7 +85,6 @@ def start_visit(
     appointment: Appointment | None = None,
 ) -> Visit:
     """Record the health update, create the draft note and screen the plan."""
-    intake = _intake()
     try:
         record = intake.record_update(client, therapist, None, changes)
     except intake.NoHealthHistory:
