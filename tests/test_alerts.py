@@ -8,7 +8,7 @@ from flask_login import login_user
 
 from clinic.extensions import db
 from clinic.models import Client, User
-from clinic.screening.alerts import alerts_for_client, alerts_for_clients
+from clinic.screening.panels import alerts_for_client, alerts_for_clients
 from tests.conftest import count_queries
 from tests.test_screening_api import add_client, change_rule
 

@@ -32,7 +32,6 @@ def users():
         required=two_step.required_for(current_user),
         role_form=RoleForm(),
         active_form=ActiveForm(),
-        new_form=NewUserForm(),
     )
 
 

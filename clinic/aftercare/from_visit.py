@@ -15,9 +15,9 @@ from sqlalchemy import select
 from .. import bodymap
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Clinic, User, Visit
+from ..rules.frequency import effective
 from ..rules.muscles import MUSCLES
 from ..rules.vocabulary import REGION_GROUPS, REGIONS, TECHNIQUES
-from ..visits.frequency import effective
 from . import wording as w
 from .inputs import (
     PAPERS,

@@ -39,7 +39,6 @@ class ClinicInfo:
     email: str = ""
     logo_png: bytes | None = None
     paper: str = "A4"  # "A4" or "Letter"
-    clock_12h: bool = False  # show times as "2:30 pm" instead of "14:30"
 
 
 @dataclass(frozen=True)

@@ -96,11 +96,9 @@ def format_date(day: date) -> str:
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def format_time(moment: datetime, clock_12h: bool) -> str:
-    if not clock_12h:
-        return f"{moment.hour:02d}:{moment.minute:02d}"
-    hour = moment.hour % 12 or 12
-    return f"{hour}:{moment.minute:02d} {'am' if moment.hour < 12 else 'pm'}"
+def format_time(moment: datetime) -> str:
+    """'14:30': the clinic's wall clock, 24-hour as on every other page."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def join_words(items: Sequence[str]) -> str:
@@ -236,10 +234,9 @@ def build_sheet(data: AftercareInput) -> AftercareSheet:
             region = bodymap.region_at(point.view, point.x, point.y)
         if region:
             treated.add(region)
-    clock_12h = data.clinic.clock_12h
     appointments = tuple(
         AppointmentLine(
-            f"{format_date(a.starts_at.date())}, {format_time(a.starts_at, clock_12h)}",
+            f"{format_date(a.starts_at.date())}, {format_time(a.starts_at)}",
             a.therapist_name.strip(),
         )
         for a in sorted(data.next_appointments, key=lambda a: a.starts_at.replace(tzinfo=None))

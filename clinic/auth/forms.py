@@ -63,7 +63,3 @@ class TwoStepOffForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (CSRF only)."""
-
-
-class NameForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])

@@ -137,6 +137,21 @@ def recommend(payload: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def effective(frequency: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What applies of a visit's stored frequency: the therapist's choice, else the recommendation."""
+    if not frequency:
+        return None
+    return frequency.get("chosen") or frequency.get("recommended")
+
+
+def next_due(frequency: Mapping[str, Any] | None) -> date | None:
+    """The first proposed date of what applies (the recall list's due date), or None."""
+    plan = effective(frequency)
+    if not plan or not plan.get("proposed_dates"):
+        return None
+    return date.fromisoformat(plan["proposed_dates"][0])
+
+
 def _next_review(session: int) -> int:
     """The next multiple of REVIEW_EVERY after this session (this visit's own review is done today)."""
     return (session // REVIEW_EVERY + 1) * REVIEW_EVERY

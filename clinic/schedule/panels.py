@@ -20,7 +20,7 @@ UPCOMING_MOST = 100  # a guard, far above any real client's diary: beyond it the
 def _standing_alerts(client_ids, on):
     """The screening feature's batch loader (two queries); clinical roles only, {} for anyone else."""
     try:
-        from ..screening.alerts import alerts_for_clients
+        from ..screening.panels import alerts_for_clients
     except ImportError:  # the screening feature is optional for the calendar
         return {}
     return alerts_for_clients(client_ids, on=on)

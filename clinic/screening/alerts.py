@@ -2,22 +2,21 @@
 
 The calendar shows alerts on many appointments at once, so the batch loader reads every client's
 current health record in one query (plus one for the clinic's policy), whatever the number of clients.
+Who may see them, and for which clinic, the caller says (screening/panels.py, for the signed-in user).
 """
 
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from flask_login import current_user
 from sqlalchemy import and_, func, select
 
-from ..access import CLINICAL_ROLES
 from ..clock import clinic_today
 from ..extensions import db
-from ..models import Client, HealthRecord
+from ..models import Client, Clinic, HealthRecord
 from ..rules.alerts import standing_alerts
 from ..rules.policy import Policy
-from .services import client_inputs, current_policy, payload_base
+from .services import current_policy, payload_base
 
 NO_HISTORY = {
     "condition": "no_health_history", "label": "Health history", "region": None, "severity": "absolute",
@@ -27,9 +26,10 @@ NO_HISTORY = {
 }  # fmt: skip
 
 
-def _alerts(
+def client_alerts(
     client: Client, record: HealthRecord | None, on: date, policy: Policy, include_resolved: bool
 ) -> list[dict[str, Any]]:
+    """The standing alerts of one client on `on`, worst first (no history on file is an alert too)."""
     if record is None:
         return [dict(NO_HISTORY)]
     base = payload_base(client, record, on)
@@ -40,32 +40,20 @@ def _alerts(
     return alerts if include_resolved else [alert for alert in alerts if not alert["resolved"]]
 
 
-def alerts_for_client(
-    client: Client, on: date | None = None, include_resolved: bool = True
-) -> list[dict[str, Any]]:
-    """The standing alerts of one client of the current user's clinic, worst first."""
-    record, policy, today = client_inputs(client)
-    return _alerts(client, record, on or today, policy, include_resolved)
-
-
-def alerts_for_clients(
-    client_ids: Iterable[int], on: date | None = None, include_resolved: bool = False
+def clinic_alerts(
+    clinic_id: int, client_ids: Iterable[int], on: date | None = None, include_resolved: bool = False
 ) -> dict[int, list[dict[str, Any]]]:
-    """Alerts for many clients of the current user's clinic in two queries: {client_id: [alert, ...]}.
+    """Alerts for many clients of one clinic in two queries: {client_id: [alert, ...]}.
 
-    Only for owners and therapists: anyone else gets {} (health data never reaches the front desk).
     Ids of another clinic, or unknown, are left out: use `.get(client_id, [])`.
     :param on: the day the alerts are for (default: today in the clinic's time zone); pass an
         appointment's day to count time windows (a recent surgery) to that day.
     :param include_resolved: keep conditions past their time window, marked "resolved": True.
     """
-    if current_user.role not in CLINICAL_ROLES:
-        return {}
     ids = sorted({int(client_id) for client_id in client_ids})
     if not ids:
         return {}
-    clinic_id = current_user.clinic_id
-    on = on or clinic_today(current_user.clinic)
+    on = on or clinic_today(db.session.get(Clinic, clinic_id))
     latest = (
         select(HealthRecord.client_id, func.max(HealthRecord.number).label("number"))
         .where(HealthRecord.clinic_id == clinic_id, HealthRecord.client_id.in_(ids))
@@ -82,4 +70,4 @@ def alerts_for_clients(
         .where(Client.clinic_id == clinic_id, Client.id.in_(ids))
     ).all()
     policy = current_policy(clinic_id)
-    return {client.id: _alerts(client, record, on, policy, include_resolved) for client, record in rows}
+    return {client.id: client_alerts(client, record, on, policy, include_resolved) for client, record in rows}

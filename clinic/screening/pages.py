@@ -22,6 +22,7 @@ from ..rules.vocabulary import (
 )
 from . import policy_store, services
 from .forms import PlanForm
+from .panels import client_inputs_once
 
 CATEGORY_LABELS = {
     "absolute": "Absolute", "local": "Local", "referral": "Referral", "precaution": "Precaution", OFF: "None",
@@ -70,7 +71,7 @@ def plan_context(client: Client, form: PlanForm) -> dict[str, Any]:
     Without a health history the plan is still screened (no consent: every item contraindicated), and
     the caveats say why, so the therapist sees the same answer the visit note will.
     """
-    record, policy, on = services.client_inputs(client)
+    record, policy, on = client_inputs_once(client)
     base = services.jsonable(services.payload_base(client, record, on))
     problem = None
     try:

@@ -3,18 +3,9 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask import g, has_request_context
-from flask_login import current_user
-
 from ..clock import clinic_today
-from ..intake.services import (
-    client_clinic,
-    current_record,
-    current_record_once,
-    screening_caveats,
-    screening_payload_base,
-)
-from ..models import Client, HealthRecord
+from ..intake.services import current_record, screening_caveats, screening_payload_base
+from ..models import Client, Clinic, HealthRecord
 from ..rules.policy import Policy
 from ..rules.screening import screen
 from .policy_store import current_policy
@@ -31,20 +22,13 @@ MAX_PLAN_ITEMS = 40
 MAX_CONDITIONS = 100
 
 
-def client_inputs(client: Client) -> tuple[HealthRecord | None, Policy, date]:
-    """The client's current health record, their clinic's policy and today: read once per request,
-    since the client page's alerts and planning panels both need them."""
-    if not has_request_context():
-        today = clinic_today(client_clinic(client))
-        return current_record(client.id), current_policy(client.clinic_id), today
-    # The record comes from intake's per-request read, which the health panel shares and which a
-    # version added in the request replaces.
-    record = current_record_once(client.id)
-    cache = g.setdefault("screening_inputs", {})
-    if client.id not in cache:
-        cache[client.id] = (current_policy(client.clinic_id), clinic_today(current_user.clinic))
-    policy, on = cache[client.id]
-    return record, policy, on
+def client_inputs(client: Client, clinic: Clinic) -> tuple[HealthRecord | None, Policy, date]:
+    """The client's current health record, their clinic's policy and today in the clinic.
+
+    Needs no request: a command or a job calls it as a page does. The client page, whose alerts and
+    planning panels both need them, reads them once per request (screening/panels.client_inputs_once).
+    """
+    return current_record(client.id), current_policy(clinic.id), clinic_today(clinic)
 
 
 def payload_base(client: Client, record: HealthRecord | None, on: date) -> dict[str, Any]:

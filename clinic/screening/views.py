@@ -12,9 +12,9 @@ from ..models import Client
 from ..navigation import add_nav
 from ..panels import add_panel
 from . import pages, policy_store, services
-from .alerts import alerts_for_client
 from .forms import MAX_ROWS, PlanForm, RuleChangeForm
 from .pages import plan_context, policy_table, rule_context
+from .panels import alerts_for_client
 
 bp = Blueprint("screening", __name__)
 # The plan check is a client page: its own (nested) blueprint keeps "Screening rules" from lighting up

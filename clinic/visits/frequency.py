@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Visit
-from ..rules.frequency import RULES_VERSION, recommend
+from ..rules.frequency import RULES_VERSION, next_due, recommend
 
 
 def history_for(visit: Visit) -> list[dict]:
@@ -55,20 +55,6 @@ def refresh_recommendation(visit: Visit) -> None:
         result = recommend(payload)
         visit.frequency = {**previous, "recommended": result, "rules_version": RULES_VERSION}
     visit.next_due = next_due(visit.frequency)
-
-
-def effective(frequency: dict | None) -> dict | None:
-    """What applies: the therapist's choice, else the recommendation."""
-    if not frequency:
-        return None
-    return frequency.get("chosen") or frequency.get("recommended")
-
-
-def next_due(frequency: dict | None) -> date | None:
-    plan = effective(frequency)
-    if not plan or not plan.get("proposed_dates"):
-        return None
-    return date.fromisoformat(plan["proposed_dates"][0])
 
 
 def choose(visit: Visit, interval_days: int, sessions: int, reason: str) -> None:

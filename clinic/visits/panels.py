@@ -118,7 +118,7 @@ def unsigned_notes(clinic_id: int, therapist_id: int) -> dict | None:
 
 
 def standing_alerts(client: Client, **_) -> dict:
-    from ..screening.alerts import alerts_for_client
+    from ..screening.panels import alerts_for_client
 
     return {"alerts": alerts_for_client(client)}
 

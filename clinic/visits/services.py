@@ -9,9 +9,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import utcnow
 from ..extensions import db
+from ..intake import services as intake
 from ..models import Addendum, Appointment, Client, TriggerPoint, User, Visit
+from ..rules import decisions
 from ..rules.reasons import share_reasons
 from ..rules.vocabulary import REGION_GROUPS, REGIONS, TECHNIQUES
+from ..screening import services as screening
 from . import frequency as visit_frequency
 from .signing import POINT_FIELDS as SIGNED_POINT_FIELDS
 from .signing import content_hash
@@ -50,77 +53,18 @@ class EditConflict(Exception):
     """The note was saved elsewhere after this form was opened."""
 
 
-def _screening():
-    from ..screening import services as screening
-
-    return screening
-
-
-def _intake():
-    from ..intake import services as intake
-
-    return intake
-
-
-def leg_group_for(region: str) -> str | None:
-    """The leg a single leg region belongs to (a leg massager is planned per leg)."""
-    for group in ("leg_l", "leg_r"):
-        if region in REGION_GROUPS[group]:
-            return group
-    return None
-
-
 @dataclass
 class ScreenedPlan:
     items: list[dict[str, Any]]  # [{"technique", "region", "decision", "reason", "source"}]
     result: dict[str, Any]
 
 
-def performed_items(plan_items: list[dict], points: list[dict]) -> list[dict]:
-    """The plan, followed by each technique-at-region a point records that the plan lacks."""
-    items = [
-        {
-            "technique": i["technique"],
-            "region": i["region"],
-            "decision": i.get("decision") or "proceed",
-            "reason": (i.get("reason") or "").strip(),
-            "source": "plan",
-            "share": bool(i.get("share")),
-        }
-        for i in plan_items
-    ]
-    seen = {(i["technique"], i["region"]) for i in items}
-    for point in points:
-        if not _screenable(point):
-            continue
-        technique, region = point["technique"], point["region"]
-        if technique == "leg_massager":
-            region = leg_group_for(region) or region
-        if (technique, region) not in seen:
-            seen.add((technique, region))
-            items.append(
-                {
-                    "technique": technique,
-                    "region": region,
-                    "decision": "proceed",
-                    "reason": "",
-                    "source": "point",
-                }
-            )
-    return items
-
-
-def _screenable(point: dict) -> bool:
-    """A point names a known technique and region (a point still being typed may not yet)."""
-    return point.get("technique") in TECHNIQUES and point.get("region") in REGIONS
-
-
 def screen_plan(visit: Visit, plan_items: list[dict], points: list[dict]) -> ScreenedPlan:
-    items = performed_items(plan_items, points)
+    items = decisions.performed_items(plan_items, points)
     record = visit.health_record
     plan = [{"technique": i["technique"], "region": i["region"]} for i in items]
     try:
-        result = _screening().screen_for_client(visit.client, record, plan, visit.visit_date)
+        result = screening.screen_for_client(visit.client, record, plan, visit.visit_date)
     except ValueError as error:
         raise NoteProblems([("plan_items", str(error))]) from None
     share_reasons(items, result["items"])  # "same reason for all", and tapped points' reasons
@@ -128,75 +72,8 @@ def screen_plan(visit: Visit, plan_items: list[dict], points: list[dict]) -> Scr
 
 
 def check_decisions(screened: ScreenedPlan, points: list[dict], signing: bool) -> list[tuple[str, str]]:
-    """A contraindicated item cannot be performed; going ahead against refer/modify needs a reason."""
-    problems = []
-    verdicts = {}
-    for index, (item, outcome) in enumerate(zip(screened.items, screened.result["items"], strict=True)):
-        verdicts[(item["technique"], item["region"])] = outcome
-        if item["decision"] != "proceed":
-            continue
-        where = f"plan_items-{index}" if item["source"] == "plan" else _point_path(item, points)
-        if outcome["verdict"] == "contraindicated":
-            reasons = "; ".join(f["message"] for f in outcome["findings"])
-            problems.append(
-                (
-                    f"{where}-decision" if item["source"] == "plan" else where,
-                    f"{_label(item)} is contraindicated today: record it as withheld. {reasons}",
-                )
-            )
-        elif outcome["verdict"] in ("refer", "modify") and signing and not item["reason"]:
-            if item["source"] == "plan":
-                problems.append(
-                    (f"{where}-reason", f"{_label(item)} needs a reason to go ahead ({outcome['verdict']}).")
-                )
-            else:
-                problems.append(
-                    (
-                        where,
-                        f"{_label(item)} is screened '{outcome['verdict']}': add it to the plan "
-                        "with your reason to go ahead.",
-                    )
-                )
-    for index, point in enumerate(points):
-        if not _screenable(point):
-            continue
-        technique, region = point["technique"], point["region"]
-        key = (technique, leg_group_for(region) if technique == "leg_massager" else region)
-        outcome = verdicts.get(key)
-        plan_item = next((i for i in screened.items if (i["technique"], i["region"]) == key), None)
-        if (
-            outcome
-            and outcome["verdict"] == "contraindicated"
-            and plan_item
-            and plan_item["decision"] == "withheld"
-        ):
-            problems.append(
-                (
-                    f"points-{index}-technique",
-                    f"Point {index + 1}: {_label({'technique': technique, 'region': region})} was withheld "
-                    "today and cannot be recorded as performed.",
-                )
-            )
-    return problems
-
-
-def _point_path(item: dict, points: list[dict]) -> str:
-    """The form path of the first point that performs this technique at this region."""
-    for index, point in enumerate(points):
-        if not _screenable(point):
-            continue
-        region = point["region"]
-        if point["technique"] == "leg_massager":
-            region = leg_group_for(region) or region
-        if (point["technique"], region) == (item["technique"], item["region"]):
-            return f"points-{index}-technique"
-    return "points"
-
-
-def _label(item: dict) -> str:
-    from ..rules.vocabulary import TECHNIQUES, region_label
-
-    return f"{TECHNIQUES.get(item['technique'], item['technique'])} at {region_label(item['region'])}"
+    """What must be fixed before saving or signing this screened plan (rules/decisions.py decides)."""
+    return decisions.check_decisions(screened.items, screened.result["items"], points, signing)
 
 
 def start_visit(
@@ -208,7 +85,6 @@ def start_visit(
     appointment: Appointment | None = None,
 ) -> Visit:
     """Record the health update, create the draft note and screen the plan."""
-    intake = _intake()
     try:
         record = intake.record_update(client, therapist, None, changes)
     except intake.NoHealthHistory:

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..messages import notices
 from ..models import Appointment, Client, Visit
 from ..request_numbers import as_id
+from ..rules.frequency import effective
 from . import frequency as visit_frequency
 from . import services
 from .forms import AddendumForm, FrequencyForm, NewVisitForm, NoteForm
@@ -253,7 +254,7 @@ def _render_edit(form: NoteForm, visit: Visit, conflict: bool = False, draft_sav
 
 
 def _frequency_form(visit: Visit) -> FrequencyForm:
-    plan = visit_frequency.effective(visit.frequency) or {}
+    plan = effective(visit.frequency) or {}
     form = FrequencyForm(formdata=None)
     form.interval_days.data = plan.get("interval_days")
     form.sessions.data = plan.get("sessions")

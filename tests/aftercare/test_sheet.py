@@ -337,16 +337,6 @@ def test_next_appointments_in_time_order_and_plain_words(make_input):
     assert "once a week" in section_text(sheet, "appointments")
 
 
-def test_twelve_hour_clock_by_clinic_setting(make_input, make_clinic):
-    sheet = build_sheet(
-        make_input(
-            clinic=make_clinic(clock_12h=True),
-            next_appointments=[NextAppointment(datetime(2026, 12, 1, 14, 5), "Sam")],
-        )
-    )
-    assert sheet.appointments[0].when.endswith("2:05 pm")
-
-
 def test_no_appointment_booked_says_how_to_book(make_input):
     text = section_text(build_sheet(make_input(next_appointments=[])), "appointments")
     assert "No appointment" in text and "0117 496 0000" in text

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinic.rules.frequency import CONVENTION, MAINTENANCE_MAX_DAYS, recommend
+from clinic.rules.frequency import CONVENTION, MAINTENANCE_MAX_DAYS, effective, next_due, recommend
 from clinic.rules.vocabulary import CONDITIONS
 
 ON = date(2026, 3, 2)  # a Monday
@@ -346,3 +346,28 @@ def test_dates_may_be_date_objects_and_optional_fields_default() -> None:
     result = recommend({"on": ON, "onset": ON - timedelta(days=10), "pain_now": 6})
     assert result["phase"] == "acute"
     assert result["proposed_dates"][0] == "2026-03-05"
+
+
+# --- what applies of a stored frequency ---------------------------------------------------------------
+
+WEEKLY = {"phase": "subacute", "proposed_dates": ["2026-03-09", "2026-03-16"]}
+CHOSEN = {"phase": "chosen", "proposed_dates": ["2026-03-05"]}
+REVIEW = {"phase": "review", "proposed_dates": []}
+
+
+@pytest.mark.parametrize(
+    ("frequency", "applies", "due"),
+    [
+        (None, None, None),  # no pain recorded yet: nothing stored
+        ({}, None, None),
+        ({"recommended": WEEKLY}, WEEKLY, date(2026, 3, 9)),
+        ({"recommended": WEEKLY, "chosen": CHOSEN}, CHOSEN, date(2026, 3, 5)),  # the therapist's choice wins
+        ({"recommended": None, "chosen": CHOSEN}, CHOSEN, date(2026, 3, 5)),  # kept when the pain is cleared
+        ({"recommended": None}, None, None),
+        ({"recommended": REVIEW}, REVIEW, None),
+        ({"recommended": {"phase": "acute"}}, {"phase": "acute"}, None),  # no dates: nothing falls due
+    ],
+)
+def test_what_applies_and_when_it_falls_due(frequency, applies, due) -> None:
+    assert effective(frequency) == applies
+    assert next_due(frequency) == due
