@@ -92,7 +92,7 @@ def test_the_home_pages_unsigned_notes_and_alerts_read_what_they_show(app, clini
     from flask_login import login_user
 
     from clinic.models import User
-    from clinic.screening.alerts import alerts_for_clients
+    from clinic.screening.panels import alerts_for_clients
     from clinic.visits.panels import unsigned_notes
 
     regular = _history(app, clinic_id, therapist)
