@@ -10,8 +10,15 @@ from clinic.extensions import db
 from clinic.models import Client
 from clinic.schedule import recall
 from tests.conftest import count_queries
+from tests.factories import (
+    LONDON,
+    create_appointment,
+    create_calendar,
+    create_client,
+    legacy_visit_row,
+    local,
+)
 from tests.plans import analyze, plans_of, whole_table_scans
-from tests.test_schedule_support import LONDON, add_appointment, add_client, add_visit, local, set_up_calendar
 
 TODAY = date(2030, 6, 12)
 
@@ -25,15 +32,15 @@ def freq(phase, chosen_phase=None):
 
 @pytest.fixture
 def people(app, clinic_id, therapist, frontdesk):
-    services = set_up_calendar(app, clinic_id)
+    services = create_calendar(app, clinic_id)
     ids = {}
 
     def client(key, *names, **extra):
-        ids[key] = add_client(app, clinic_id, *names, **extra)
+        ids[key] = create_client(app, clinic_id, *names, **extra)
         return ids[key]
 
     due = client("due", "Dee", "Overdue", phone="07700 900111")
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         due,
@@ -42,7 +49,7 @@ def people(app, clinic_id, therapist, frontdesk):
         frequency=freq("acute"),
         next_due=TODAY - timedelta(days=10),
     )
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         due,
@@ -52,7 +59,7 @@ def people(app, clinic_id, therapist, frontdesk):
         next_due=TODAY - timedelta(days=2),
     )  # the latest visit counts
     later = client("not_due", "Nat", "Later")
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         later,
@@ -62,7 +69,7 @@ def people(app, clinic_id, therapist, frontdesk):
         next_due=TODAY + timedelta(days=4),
     )
     booked = client("booked", "Bea", "Booked")
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         booked,
@@ -71,9 +78,9 @@ def people(app, clinic_id, therapist, frontdesk):
         frequency=freq("chronic"),
         next_due=TODAY - timedelta(days=13),
     )
-    add_appointment(app, clinic_id, therapist, booked, services[60], local(TODAY + timedelta(days=5), 10))
+    create_appointment(app, clinic_id, therapist, booked, services[60], local(TODAY + timedelta(days=5), 10))
     cancelled = client("cancelled", "Cal", "Cancelled")  # a cancelled booking does not count
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         cancelled,
@@ -82,7 +89,7 @@ def people(app, clinic_id, therapist, frontdesk):
         frequency=freq("review"),
         next_due=TODAY - timedelta(days=5),
     )
-    add_appointment(
+    create_appointment(
         app,
         clinic_id,
         therapist,
@@ -93,7 +100,7 @@ def people(app, clinic_id, therapist, frontdesk):
         cancel_reason="Unwell",
     )
     past = client("past_booking", "Pat", "Pastbooking")  # a booking before today does not count either
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         past,
@@ -102,7 +109,7 @@ def people(app, clinic_id, therapist, frontdesk):
         frequency=freq("chronic"),
         next_due=TODAY - timedelta(days=20),
     )
-    add_appointment(
+    create_appointment(
         app,
         clinic_id,
         therapist,
@@ -112,7 +119,7 @@ def people(app, clinic_id, therapist, frontdesk):
         status="completed",
     )
     archived = client("archived", "Arch", "Ived")
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         archived,
@@ -125,7 +132,7 @@ def people(app, clinic_id, therapist, frontdesk):
         set_archived(db.session.get(Client, archived), True)
         db.session.commit()
     newer_without = client("newer_without", "New", "Plainvisit")  # a later visit without next_due is ignored
-    add_visit(
+    legacy_visit_row(
         app,
         clinic_id,
         newer_without,
@@ -134,7 +141,7 @@ def people(app, clinic_id, therapist, frontdesk):
         frequency=freq("chronic"),
         next_due=TODAY - timedelta(days=8),
     )
-    add_visit(app, clinic_id, newer_without, therapist, TODAY - timedelta(days=1))
+    legacy_visit_row(app, clinic_id, newer_without, therapist, TODAY - timedelta(days=1))
     client("never", "Nev", "Visited")
     return ids
 
@@ -184,8 +191,8 @@ def test_one_query_however_many_clients(app, clinic_id, therapist, people):
 
     few, few_rows = count()
     for i in range(60):
-        client = add_client(app, clinic_id, f"Many{i}", "Due")
-        add_visit(
+        client = create_client(app, clinic_id, f"Many{i}", "Due")
+        legacy_visit_row(
             app,
             clinic_id,
             client,
@@ -202,8 +209,8 @@ def test_one_query_however_many_clients(app, clinic_id, therapist, people):
 def test_pages_of_a_hundred(app, clinic_id, therapist, monkeypatch):
     monkeypatch.setattr(recall, "PAGE_SIZE", 3)
     for i in range(4):
-        client = add_client(app, clinic_id, f"P{i}", "Paged")
-        add_visit(
+        client = create_client(app, clinic_id, f"P{i}", "Paged")
+        legacy_visit_row(
             app,
             clinic_id,
             client,
@@ -220,8 +227,8 @@ def test_pages_of_a_hundred(app, clinic_id, therapist, monkeypatch):
 def test_another_clinics_clients_never_appear(app, web, login_as, factory, frontdesk, people):
     elsewhere = factory.clinic("Elsewhere")
     stranger = factory.user(elsewhere, "therapist", "stranger@example.test")
-    theirs = add_client(app, elsewhere, "Far", "Away")
-    add_visit(
+    theirs = create_client(app, elsewhere, "Far", "Away")
+    legacy_visit_row(
         app, elsewhere, theirs, stranger, TODAY - timedelta(days=30), next_due=TODAY - timedelta(days=3)
     )
     found, _ = rows(app, elsewhere)
@@ -231,10 +238,10 @@ def test_another_clinics_clients_never_appear(app, web, login_as, factory, front
 
 
 def test_of_two_visits_on_one_day_the_later_recorded_counts(app, clinic_id, therapist):
-    client = add_client(app, clinic_id, "Tie", "Sameday")
+    client = create_client(app, clinic_id, "Tie", "Sameday")
     day = TODAY - timedelta(days=10)
     for phase, due in (("acute", TODAY + timedelta(days=1)), ("chronic", TODAY - timedelta(days=1))):
-        add_visit(app, clinic_id, client, therapist, day, frequency=freq(phase), next_due=due)
+        legacy_visit_row(app, clinic_id, client, therapist, day, frequency=freq(phase), next_due=due)
     found, _ = rows(app, clinic_id)
     assert found == [(client, TODAY - timedelta(days=1), "chronic")]  # the higher id, as before
 
@@ -321,8 +328,8 @@ def test_the_page_costs_the_same_queries_for_4_rows_or_64(
 
     few, few_rows = page_queries()
     for i in range(60):
-        client = add_client(app, clinic_id, f"Many{i}", "Due")
-        add_visit(
+        client = create_client(app, clinic_id, f"Many{i}", "Due")
+        legacy_visit_row(
             app,
             clinic_id,
             client,
