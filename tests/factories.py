@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from clinic.extensions import db
-from clinic.models import Appointment, AuditEvent, Client, Clinic, HealthRecord, Service, User, Visit
+from clinic.models import Appointment, AuditEvent, Client, Clinic, Service, User, Visit
 
 TEST_PASSWORD = "lantern-orchard-velvet"
 LONDON = ZoneInfo("Europe/London")
@@ -87,41 +87,51 @@ def create_client(
     """A client (clients/services.py sets the search keys); with `history`, its first health record,
     taken by user `by`, through intake/services.py."""
     from clinic.clients import services as clients
+    from clinic.intake import services as intake
 
     with app.app_context():
         client = clients.create_client(
             clinic_id, {"first_name": first, "last_name": last, "phone": phone, **details}
         )
         if history is not None:
-            add_history(client, by, history, "intake")
+            user = db.session.get(User, by) if by is not None else None
+            intake.record_from_form(client, user, history, "intake")
         db.session.commit()
         return client.id
-
-
-def add_history(client: Client, user_id: int | None, answers: dict, source: str = "edit") -> HealthRecord:
-    """The next health history version (inside an app context; the caller commits)."""
-    from clinic.intake import services as intake
-
-    user = db.session.get(User, user_id) if user_id is not None else None
-    return intake.record_from_form(client, user, answers, source)
 
 
 def create_client_with_history(
     app,
     clinic_id: int,
-    by: int,
+    by: int | None = None,
     conditions=(),
     first: str = "Maya",
     last: str = "Okafor",
     onset: date | None = None,
     consent: bool = True,
+    *,
+    earlier=(),
+    answers: dict | None = None,
     **details,
 ) -> int:
-    """The visit tests' client: born 1 May 1985, a health history holding `conditions`, taken by `by`."""
+    """A client (born 1 May 1985 unless told) with a health history taken by user `by` whose current
+    version holds `conditions` and `answers`. `earlier`: the conditions of earlier versions, oldest
+    first; each later version is a per-visit update, as the note page records it."""
+    from clinic.intake import services as intake
+
     details.setdefault("date_of_birth", date(1985, 5, 1))
     details.setdefault("phone", "")
-    history = health_history(conditions, f"{first} {last}", consent, onset)
-    return create_client(app, clinic_id, first, last, history=history, by=by, **details)
+    versions = [*earlier, conditions]
+    history = health_history(versions[0], f"{first} {last}", consent, onset, **(answers or {}))
+    client_id = create_client(app, clinic_id, first, last, history=history, by=by, **details)
+    if len(versions) > 1:
+        with app.app_context():
+            client = db.session.get(Client, client_id)
+            user = db.session.get(User, by) if by is not None else None
+            for later in versions[1:]:
+                intake.record_update(client, user, {"conditions": list(later)})
+            db.session.commit()
+    return client_id
 
 
 # --- the calendar: services, hours, appointments -------------------------------------------------
