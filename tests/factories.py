@@ -100,6 +100,21 @@ def create_client(
         return client.id
 
 
+def create_clients(app, clinic_id: int, names, phone: str = "01632 960 001", **details) -> list[int]:
+    """Many clients in one transaction, one a (first, last) pair: for lists, search and paging."""
+    from clinic.clients import services as clients
+
+    with app.app_context():
+        made = [
+            clients.create_client(
+                clinic_id, {"first_name": first, "last_name": last, "phone": phone, **details}
+            )
+            for first, last in names
+        ]
+        db.session.commit()
+        return [client.id for client in made]
+
+
 def create_client_with_history(
     app,
     clinic_id: int,
