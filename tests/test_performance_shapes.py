@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from clinic.clients import services
 from clinic.extensions import db
-from tests.test_clients import add_clients
+from tests.factories import create_clients
 
 
 def test_name_search_is_answered_from_both_name_indexes_on_sqlite(app, clinic_id):
@@ -23,7 +23,7 @@ def test_name_search_is_answered_from_both_name_indexes_on_sqlite(app, clinic_id
 
 
 def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, clinic_id):
-    add_clients(
+    create_clients(
         app,
         clinic_id,
         [("Ma", "Lee"), ("Maz", "Ode"), ("Mb", "Ode"), ("M", "Ode"), ("Ann", "Ma_x"), ("Élodie", "Moreau")],
@@ -44,7 +44,7 @@ def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, c
 
 def test_search_ignores_accents_and_case(app, clinic_id):
     """Issue 15: "sian" found no Siân and "zoe" no Zoë. Keys and typed text fold alike (rules/search.py)."""
-    add_clients(
+    create_clients(
         app,
         clinic_id,
         [
