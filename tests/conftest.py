@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, event, text
 from clinic import create_app
 from clinic.clock import SetClock
 from clinic.extensions import db
+from tests.factories import TEST_PASSWORD, create_clinic, create_user
 
 # CI runs two suites side by side on two cores: how fast hypothesis draws its inputs is not what any test is
 # about, so a loaded machine must not fail one (the deadline is off for the same reason).
@@ -25,7 +26,6 @@ settings.load_profile("knotwork")
 # Fixtures every test may use: the SMTP server (`smtp`) and an app that sends to it (`mail_app`).
 pytest_plugins = ["tests.mail"]
 
-TEST_PASSWORD = "lantern-orchard-velvet"
 PG_URL = os.environ.get("CLINIC_TEST_DATABASE_URL", "")
 
 # Where every test's clock starts: no test reads the real date or time of day. CI runs the
@@ -147,39 +147,22 @@ def runner(app):
 
 
 class Factory:
-    """Creates clinics and users directly in the database (each call commits)."""
+    """Makes clinics and users with numbered default names (tests/factories.py does the work)."""
 
     def __init__(self, app):
         self.app = app
         self._count = 0
 
     def clinic(self, name: str | None = None, timezone: str = "Europe/London"):
-        from clinic.auth import services
-
         self._count += 1
-        with self.app.app_context():
-            clinic = services.create_clinic(name or f"Clinic {self._count}", timezone)
-            db.session.commit()
-            return clinic.id
+        return create_clinic(self.app, name or f"Clinic {self._count}", timezone)
 
     def user(
         self, clinic_id: int, role: str = "therapist", email: str | None = None, name: str | None = None
     ):
-        from clinic.auth import services
-        from clinic.models import Clinic
-
         self._count += 1
-        with self.app.app_context():
-            clinic = db.session.get(Clinic, clinic_id)
-            user = services.create_user(
-                clinic,
-                email or f"{role}{self._count}@example.test",
-                name or f"Sam {role.title()} {self._count}",
-                role,
-                TEST_PASSWORD,
-            )
-            db.session.commit()
-            return user.id
+        email = email or f"{role}{self._count}@example.test"
+        return create_user(self.app, clinic_id, role, email, name or f"Sam {role.title()} {self._count}")
 
     def email_of(self, user_id: int) -> str:
         from clinic.models import User

@@ -10,7 +10,8 @@ from clinic.extensions import db
 from clinic.models import Client, User
 from clinic.screening.panels import alerts_for_client, alerts_for_clients
 from tests.conftest import count_queries
-from tests.test_screening_api import add_client, change_rule
+from tests.factories import create_client_with_history
+from tests.test_screening_api import FEVER, change_rule
 
 
 @contextmanager
@@ -27,7 +28,7 @@ def conditions_of(alerts):
 
 def test_alerts_come_first_on_the_client_page_worst_first(app, web, login_as, clinic_id, therapist, clock):
     clock.set("2026-11-16T10:00:00+00:00")
-    client_id = add_client(app, clinic_id, [
+    client_id = create_client_with_history(app, clinic_id, None, [
         {"code": "osteoporosis"}, {"code": "anticoagulant"},
         {"code": "recent_surgery", "region": "knee_r", "date": "2026-11-01"},
         {"code": "acute_injury", "region": "calf_l", "date": "2026-10-01"},
@@ -54,10 +55,15 @@ def test_no_health_history_is_an_alert(app, clinic_id, therapist):
 
 
 def test_no_consent_and_minors(app, clinic_id, therapist):
-    no_consent = add_client(app, clinic_id, [{"code": "diabetes"}], consent=False)
-    minor = add_client(app, clinic_id, [], born="2012-03-01")
-    minor_ok = add_client(
-        app, clinic_id, [], born="2012-03-01", guardian_name="Pat Lind", guardian_consent=True
+    no_consent = create_client_with_history(app, clinic_id, None, [{"code": "diabetes"}], consent=False)
+    minor = create_client_with_history(app, clinic_id, None, [], date_of_birth=date(2012, 3, 1))
+    minor_ok = create_client_with_history(
+        app,
+        clinic_id,
+        None,
+        [],
+        answers={"guardian_name": "Pat Lind", "guardian_consent": True},
+        date_of_birth=date(2012, 3, 1),
     )
     with as_user(app, therapist):
         alerts = alerts_for_clients([no_consent, minor, minor_ok], on=date(2026, 11, 16))
@@ -67,7 +73,9 @@ def test_no_consent_and_minors(app, clinic_id, therapist):
 
 
 def test_the_latest_health_record_counts(app, clinic_id, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "epilepsy"}], records=3)  # earlier versions: fever
+    client_id = create_client_with_history(
+        app, clinic_id, None, [{"code": "epilepsy"}], earlier=[[FEVER]] * 2
+    )  # earlier versions: fever
     with as_user(app, therapist):
         assert conditions_of(alerts_for_clients([client_id], on=date(2026, 11, 16))[client_id]) == [
             "epilepsy"
@@ -77,7 +85,7 @@ def test_the_latest_health_record_counts(app, clinic_id, therapist):
 
 
 def test_alerts_follow_the_clinics_policy(app, clinic_id, owner, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}])
     change_rule(app, clinic_id, owner, "anticoagulant/G", "absolute")
     with as_user(app, therapist):
         alert = alerts_for_clients([client_id], on=date(2026, 11, 16))[client_id][0]
@@ -85,8 +93,8 @@ def test_alerts_follow_the_clinics_policy(app, clinic_id, owner, therapist):
 
 
 def test_the_day_decides_time_windows(app, clinic_id, therapist):
-    client_id = add_client(
-        app, clinic_id, [{"code": "recent_surgery", "region": "hip_l", "date": "2026-10-01"}]
+    client_id = create_client_with_history(
+        app, clinic_id, None, [{"code": "recent_surgery", "region": "hip_l", "date": "2026-10-01"}]
     )
     with as_user(app, therapist):
         inside = alerts_for_clients([client_id], on=date(2026, 11, 12))[client_id]
@@ -99,9 +107,14 @@ def test_the_day_decides_time_windows(app, clinic_id, therapist):
 
 
 def test_batch_query_count_does_not_grow(app, clinic_id, therapist):
-    few = [add_client(app, clinic_id, [{"code": "anticoagulant"}], first=f"A{n}") for n in range(2)]
+    few = [
+        create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}], first=f"A{n}")
+        for n in range(2)
+    ]
     many = few + [
-        add_client(app, clinic_id, [{"code": "fracture", "region": "shin_l"}], records=2, first=f"B{n}")
+        create_client_with_history(
+            app, clinic_id, None, [{"code": "fracture", "region": "shin_l"}], first=f"B{n}", earlier=[[FEVER]]
+        )
         for n in range(12)
     ]
     counts = []
@@ -115,9 +128,9 @@ def test_batch_query_count_does_not_grow(app, clinic_id, therapist):
 
 
 def test_other_clinics_and_front_desk_get_nothing(app, factory, clinic_id, therapist, frontdesk):
-    mine = add_client(app, clinic_id, [{"code": "fever"}])
+    mine = create_client_with_history(app, clinic_id, None, [{"code": "fever"}])
     other = factory.clinic("Other Clinic")
-    theirs = add_client(app, other, [{"code": "fever"}])
+    theirs = create_client_with_history(app, other, None, [{"code": "fever"}])
     with as_user(app, therapist):
         alerts = alerts_for_clients([mine, theirs, 999999])
         assert list(alerts) == [mine] and alerts.get(theirs, []) == []

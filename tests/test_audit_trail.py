@@ -6,6 +6,7 @@ from sqlalchemy.exc import DatabaseError
 
 from clinic.extensions import db
 from clinic.models import AuditEvent
+from tests.factories import create_client
 
 
 @pytest.fixture
@@ -63,22 +64,13 @@ def test_clinic_keeps_one_active_owner(app, web, login_as, owner):
     assert "at least one active owner" in response.get_data(as_text=True)
 
 
-def _client(app, clinic_id, first, last):
-    from clinic.clients.services import create_client
-
-    with app.app_context():
-        client = create_client(clinic_id, {"first_name": first, "last_name": last})
-        db.session.commit()
-        return client.id
-
-
 def test_the_log_speaks_in_words_names_the_client_and_filters_by_client(
     app, web, login_as, clinic_id, owner, therapist
 ):
     from tests.conftest import login
 
-    ada = _client(app, clinic_id, "Ada", "Quill")
-    bo = _client(app, clinic_id, "Bo", "Lind")
+    ada = create_client(app, clinic_id, "Ada", "Quill")
+    bo = create_client(app, clinic_id, "Bo", "Lind")
     theo = app.test_client()
     login(theo, "theo@example.test")
     theo.get(f"/clients/{ada}")
@@ -101,7 +93,7 @@ def test_the_log_exports_as_csv_safe_for_spreadsheets_and_the_export_is_audited(
 
     from tests.conftest import login
 
-    sly = _client(app, clinic_id, "=HYPERLINK(x)", "Sly")
+    sly = create_client(app, clinic_id, "=HYPERLINK(x)", "Sly")
     theo = app.test_client()
     login(theo, "theo@example.test")
     theo.get(f"/clients/{sly}")
@@ -130,11 +122,11 @@ def test_the_log_page_reads_a_fixed_number_of_queries(app, web, login_as, clinic
     theo = app.test_client()
     login(theo, "theo@example.test")
     login_as(owner)
-    theo.get(f"/clients/{_client(app, clinic_id, 'Ada', 'Quill')}")
+    theo.get(f"/clients/{create_client(app, clinic_id, 'Ada', 'Quill')}")
     with count_queries(app) as few:
         web.get("/admin/audit")
     for n in range(6):
-        theo.get(f"/clients/{_client(app, clinic_id, f'Name{n}', 'Lark')}")
+        theo.get(f"/clients/{create_client(app, clinic_id, f'Name{n}', 'Lark')}")
     with count_queries(app) as many:
         page = web.get("/admin/audit").get_data(as_text=True)
     assert "Name5 Lark" in page and many() == few()

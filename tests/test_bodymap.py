@@ -418,9 +418,9 @@ def test_a_figure_that_uses_the_asset_draws_the_same(view):
 
 def test_note_pages_use_the_cached_outline(app, web, login_as, therapist, clinic_id):
     from clinic.models import Visit
-    from tests.visits_helpers import make_client
+    from tests.factories import create_client_with_history
 
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         from datetime import date
 

@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from clinic.extensions import db
 from clinic.models import Appointment
 from tests.conftest import PG_URL, TEST_PASSWORD
+from tests.factories import create_appointment, create_calendar, create_client, csrf_token_from, local
 from tests.gunicorn_server import running_gunicorn, server_env
-from tests.test_schedule_support import add_appointment, add_client, csrf_token_from, local, set_up_calendar
 
 THREADS = 10
 REQUEST_TIMEOUT = 15
@@ -76,8 +76,8 @@ def test_ten_simultaneous_bookings_of_one_slot_make_one_appointment(
     app, factory, clinic_id, therapist, server
 ):
     port, log = server
-    services = set_up_calendar(app, clinic_id)
-    clients = [add_client(app, clinic_id, f"Client{i}", "Racer") for i in range(THREADS)]
+    services = create_calendar(app, clinic_id)
+    clients = [create_client(app, clinic_id, f"Client{i}", "Racer") for i in range(THREADS)]
     desks = [factory.user(clinic_id, "frontdesk", f"desk{i}@example.test") for i in range(THREADS)]
     browsers, tokens = [], []
     for desk in desks:
@@ -128,8 +128,8 @@ def test_ten_simultaneous_bookings_of_one_slot_make_one_appointment(
 
     # Round two, UPDATE instead of INSERT: ten appointments on other days, all moved to 14:00 at once
     others = [
-        add_appointment(
-            app, clinic_id, therapist, clients[i], services[30], local(date(2030, 6, 4 + i), 9), minutes=30
+        create_appointment(
+            app, clinic_id, therapist, clients[i], services[30], local(date(2030, 6, 4 + i), 9)
         )
         for i in range(THREADS)
     ]
@@ -187,8 +187,8 @@ def test_round_after_round_of_simultaneous_bookings_never_answers_500(
     """A deadlock between two inserts answered 500 once in about 500 rounds on PostgreSQL: now each round
     of 8 racing bookings makes one 201 and seven 409s with free times offered, and the log has no error."""
     port, log = server
-    services = set_up_calendar(app, clinic_id)
-    clients = [add_client(app, clinic_id, f"Client{i}", "Rounds") for i in range(RACERS)]
+    services = create_calendar(app, clinic_id)
+    clients = [create_client(app, clinic_id, f"Client{i}", "Rounds") for i in range(RACERS)]
     browsers = [Browser(port) for _ in range(RACERS)]
     tokens = [
         browser.log_in(factory.email_of(factory.user(clinic_id, "frontdesk", f"r{i}@example.test")))

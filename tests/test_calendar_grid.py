@@ -10,7 +10,7 @@ from datetime import timedelta
 from flask import url_for
 
 from clinic.schedule import calendar
-from tests.test_schedule_support import MONDAY, add_appointment, add_client, local, set_up_calendar
+from tests.factories import MONDAY, create_appointment, create_calendar, create_client, local
 
 
 def cells_of(page: str) -> list[str]:
@@ -20,7 +20,7 @@ def cells_of(page: str) -> list[str]:
 
 
 def test_free_quarter_hours_are_links_with_their_label(app, web, login_as, frontdesk, therapist, clinic_id):
-    set_up_calendar(app, clinic_id)
+    create_calendar(app, clinic_id)
     login_as(frontdesk)
     page = web.get(f"/calendar?date={MONDAY.isoformat()}").get_data(as_text=True)
     link = f"/appointments/new?therapist={therapist}&amp;date=2030-06-03&amp;time="
@@ -44,10 +44,10 @@ def test_free_quarter_hours_are_links_with_their_label(app, web, login_as, front
 def test_names_in_labels_titles_and_texts_are_escaped(
     app, web, login_as, factory, frontdesk, therapist, clinic_id
 ):
-    services = set_up_calendar(app, clinic_id)
+    services = create_calendar(app, clinic_id)
     odd = factory.user(clinic_id, "therapist", "odd@example.test", 'Tess <b>"Two"</b> & Co')
-    client = add_client(app, clinic_id, "<i>Ada</i>", "O'Quill & <Sons>")
-    add_appointment(app, clinic_id, odd, client, services[60], local(MONDAY, 10))
+    client = create_client(app, clinic_id, "<i>Ada</i>", "O'Quill & <Sons>")
+    create_appointment(app, clinic_id, odd, client, services[60], local(MONDAY, 10))
     login_as(frontdesk)
     for url in (f"/calendar?date={MONDAY.isoformat()}", f"/calendar/week?date={MONDAY.isoformat()}"):
         page = web.get(url).get_data(as_text=True)
@@ -61,13 +61,11 @@ def test_names_in_labels_titles_and_texts_are_escaped(
 def test_appointments_link_to_their_page_in_the_clinics_time(
     app, web, login_as, frontdesk, therapist, clinic_id
 ):
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill", preferred_name="Addy")
-    booked = add_appointment(
-        app, clinic_id, therapist, client, services[90], local(MONDAY, 9, 45), minutes=90
-    )
-    cancelled = add_appointment(
-        app, clinic_id, therapist, client, services[30], local(MONDAY, 14), minutes=30, status="cancelled"
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill", preferred_name="Addy")
+    booked = create_appointment(app, clinic_id, therapist, client, services[90], local(MONDAY, 9, 45))
+    cancelled = create_appointment(
+        app, clinic_id, therapist, client, services[30], local(MONDAY, 14), status="cancelled"
     )
     login_as(frontdesk)
     day = web.get(f"/calendar?date={MONDAY.isoformat()}").get_data(as_text=True)
@@ -89,7 +87,7 @@ def test_past_time_is_not_offered_and_the_rest_of_today_is(
     app, web, login_as, frontdesk, therapist, clinic_id, clock
 ):
     clock.set("2030-06-05T09:07:00+00:00")  # Wednesday 10:07 in London
-    set_up_calendar(app, clinic_id)
+    create_calendar(app, clinic_id)
     login_as(frontdesk)
     page = web.get(f"/calendar/week?date={MONDAY.isoformat()}").get_data(as_text=True)
     slots = re.findall(r"date=(2030-06-0\d)&amp;time=(\d\d:\d\d)", page)
@@ -105,10 +103,10 @@ def test_past_time_is_not_offered_and_the_rest_of_today_is(
 def test_build_shares_row_kinds_between_columns_of_one_day(app, factory, clinic_id, therapist):
     """Columns with the same hours on one day share a list of row kinds: a change to one would show in
     the others, so the cells of two such columns must still be cut independently by their appointments."""
-    services = set_up_calendar(app, clinic_id)
+    services = create_calendar(app, clinic_id)
     second = factory.user(clinic_id, "therapist", "tess@example.test", "Tess Second")
-    client = add_client(app, clinic_id)
-    add_appointment(app, clinic_id, therapist, client, services[30], local(MONDAY, 9, 10), minutes=30)
+    client = create_client(app, clinic_id)
+    create_appointment(app, clinic_id, therapist, client, services[30], local(MONDAY, 9, 10))
     with app.test_request_context():
         from clinic.extensions import db
         from clinic.models import Clinic, User

@@ -4,9 +4,8 @@ from datetime import date, timedelta
 
 from clinic.extensions import db
 from clinic.models import Client, Visit
-from tests.test_schedule_support import add_visit
+from tests.factories import create_client_with_history, legacy_visit_row, note_data, point
 from tests.test_visits import TODAY, start
-from tests.visits_helpers import make_client, note_data, point
 
 DAY = date(2026, 6, 1)
 
@@ -21,7 +20,7 @@ def test_a_note_saved_chosen_reset_and_signed_moves_the_clients_due_date(
     app, web, login_as, therapist, clinic_id, clock
 ):
     clock.set(TODAY)
-    client_id = make_client(app, clinic_id, therapist, onset=date(2026, 11, 14))
+    client_id = create_client_with_history(app, clinic_id, therapist, onset=date(2026, 11, 14))
     login_as(therapist)
     visit_id = start(web, client_id, [("stretching", "shoulder_r")])
     assert due_of(app, client_id) == (None, None)  # no pain yet: no recommendation
@@ -44,29 +43,31 @@ def test_a_note_saved_chosen_reset_and_signed_moves_the_clients_due_date(
 
 
 def test_the_latest_visit_with_a_date_stands_whatever_the_order_of_writing(app, clinic_id, therapist):
-    client_id = make_client(app, clinic_id, therapist)
-    later = add_visit(app, clinic_id, client_id, therapist, DAY, next_due=DAY + timedelta(days=14))
+    client_id = create_client_with_history(app, clinic_id, therapist)
+    later = legacy_visit_row(app, clinic_id, client_id, therapist, DAY, next_due=DAY + timedelta(days=14))
     assert due_of(app, client_id) == (DAY + timedelta(days=14), later)
     # an earlier visit written afterwards (a late note) does not stand for the client
-    add_visit(app, clinic_id, client_id, therapist, DAY - timedelta(days=7), next_due=DAY + timedelta(days=1))
+    legacy_visit_row(
+        app, clinic_id, client_id, therapist, DAY - timedelta(days=7), next_due=DAY + timedelta(days=1)
+    )
     assert due_of(app, client_id) == (DAY + timedelta(days=14), later)
     # a later visit without a date does not clear it; one on the same day recorded later takes over
-    add_visit(app, clinic_id, client_id, therapist, DAY + timedelta(days=3))
-    same_day = add_visit(app, clinic_id, client_id, therapist, DAY, next_due=DAY + timedelta(days=30))
+    legacy_visit_row(app, clinic_id, client_id, therapist, DAY + timedelta(days=3))
+    same_day = legacy_visit_row(app, clinic_id, client_id, therapist, DAY, next_due=DAY + timedelta(days=30))
     assert due_of(app, client_id) == (DAY + timedelta(days=30), same_day)
     # its date cleared (a draft's plan reset to nothing): the one before stands again
     with app.app_context():
         db.session.get(Visit, same_day).next_due = None
         db.session.commit()
     assert due_of(app, client_id) == (DAY + timedelta(days=14), later)
-    other = make_client(app, clinic_id, therapist, first="Other")
+    other = create_client_with_history(app, clinic_id, therapist, first="Other")
     assert due_of(app, other) == (None, None)
 
 
 def test_the_due_date_never_makes_the_desks_edit_a_conflict(app, clinic_id, therapist):
     """A note signed while the desk edits the client's phone number: the client's version and
     updated_at are the desk's, not the therapist's."""
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         client = db.session.get(Client, client_id)
         version, updated_at = client.version, client.updated_at

@@ -8,11 +8,14 @@ from clinic.intake import services as intake
 from clinic.models import Client, User
 from clinic.screening.pages import LABELS, LABELS_JSON
 from tests.conftest import count_queries
-from tests.test_screening_api import add_client
+from tests.factories import create_client_with_history
+from tests.test_screening_api import FEVER
 
 
 def test_client_page_reads_the_health_record_once(app, web, login_as, clinic_id, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}], records=2)
+    client_id = create_client_with_history(
+        app, clinic_id, None, [{"code": "anticoagulant"}], earlier=[[FEVER]]
+    )
     login_as(therapist)
     web.get(f"/clients/{client_id}")  # first page of the session: nothing of it below
     with app.app_context():
@@ -34,7 +37,7 @@ def test_client_page_reads_the_health_record_once(app, web, login_as, clinic_id,
 
 
 def test_current_record_once_is_per_request_and_a_new_version_replaces_it(app, clinic_id, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "fever"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "fever"}])
     with app.app_context():  # one app context (and `g`) across two requests, as a test or command may hold
         with app.test_request_context():
             client, user = db.session.get(Client, client_id), db.session.get(User, therapist)

@@ -9,6 +9,7 @@ from clinic.clients import services
 from clinic.extensions import db
 from clinic.models import AuditEvent, Client
 from tests.conftest import count_queries, table_counts
+from tests.factories import create_clients
 
 GOOD = {
     "first_name": "Zoë",
@@ -22,19 +23,6 @@ GOOD = {
     "referral_source": "GP",
     "notes": "Prefers mornings",
 }
-
-
-def add_clients(app, clinic_id, names):
-    with app.app_context():
-        ids = []
-        for first, last in names:
-            ids.append(
-                services.create_client(
-                    clinic_id, {"first_name": first, "last_name": last, "phone": "01632 960 001"}
-                ).id
-            )
-        db.session.commit()
-        return ids
 
 
 def test_create_and_view_a_client(app, web, login_as, frontdesk):
@@ -88,7 +76,9 @@ def test_bad_input_is_refused_next_to_the_field_and_writes_nothing(
     ],
 )
 def test_search_by_name_phone_and_escaped_patterns(app, web, login_as, clinic_id, therapist, query, expected):
-    add_clients(app, clinic_id, [("Maya", "Okafor"), ("Obi", "Okafor"), ("Ann", "Lee"), ("Al_x", "Perc%nt")])
+    create_clients(
+        app, clinic_id, [("Maya", "Okafor"), ("Obi", "Okafor"), ("Ann", "Lee"), ("Al_x", "Perc%nt")]
+    )
     login_as(therapist)
     page = web.get("/clients", query_string={"q": query}).get_data(as_text=True)
     found = {
@@ -100,7 +90,7 @@ def test_search_by_name_phone_and_escaped_patterns(app, web, login_as, clinic_id
 
 
 def test_pagination_and_constant_queries(app, web, login_as, clinic_id, therapist):
-    add_clients(app, clinic_id, [(f"Person{i:03d}", f"Surname{i:03d}") for i in range(120)])
+    create_clients(app, clinic_id, [(f"Person{i:03d}", f"Surname{i:03d}") for i in range(120)])
     login_as(therapist)
     with count_queries(app) as queries:
         first = web.get("/clients").get_data(as_text=True)
@@ -110,7 +100,7 @@ def test_pagination_and_constant_queries(app, web, login_as, clinic_id, therapis
     assert "Surname050" in second and "Surname099" in second
     third = web.get("/clients?page=3").get_data(as_text=True)
     assert "Surname119" in third and "Next" not in third
-    add_clients(app, clinic_id, [(f"More{i}", f"Extra{i}") for i in range(50)])
+    create_clients(app, clinic_id, [(f"More{i}", f"Extra{i}") for i in range(50)])
     with count_queries(app) as queries:
         web.get("/clients")
     assert queries() == first_count
@@ -118,7 +108,7 @@ def test_pagination_and_constant_queries(app, web, login_as, clinic_id, therapis
 
 def test_another_clinics_client_is_404(app, web, login_as, factory, therapist):
     other = factory.clinic("Elsewhere")
-    [stranger] = add_clients(app, other, [("Sid", "Stranger")])
+    [stranger] = create_clients(app, other, [("Sid", "Stranger")])
     login_as(therapist)
     for method, url in (
         ("GET", f"/clients/{stranger}"),
@@ -133,7 +123,7 @@ def test_another_clinics_client_is_404(app, web, login_as, factory, therapist):
 
 
 def test_edit_conflict_keeps_both_versions_safe(app, web, login_as, clinic_id, therapist):
-    [client_id] = add_clients(app, clinic_id, [("Maya", "Okafor")])
+    [client_id] = create_clients(app, clinic_id, [("Maya", "Okafor")])
     login_as(therapist)
     web.get(f"/clients/{client_id}/edit")
     with app.app_context():  # someone else saves first
@@ -150,7 +140,7 @@ def test_edit_conflict_keeps_both_versions_safe(app, web, login_as, clinic_id, t
 
 
 def test_archive_keeps_the_record(app, web, login_as, clinic_id, therapist):
-    [client_id] = add_clients(app, clinic_id, [("Maya", "Okafor")])
+    [client_id] = create_clients(app, clinic_id, [("Maya", "Okafor")])
     login_as(therapist)
     web.post(f"/clients/{client_id}/archive")
     assert "Okafor" not in web.get("/clients").get_data(as_text=True)
@@ -160,7 +150,7 @@ def test_archive_keeps_the_record(app, web, login_as, clinic_id, therapist):
 
 
 def test_database_refuses_to_delete_a_client(app, clinic_id):
-    [client_id] = add_clients(app, clinic_id, [("Maya", "Okafor")])
+    [client_id] = create_clients(app, clinic_id, [("Maya", "Okafor")])
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from clinic.extensions import db
 from clinic.models import AuditEvent, Document, Visit
 from tests.conftest import table_counts
-from tests.visits_helpers import make_client
+from tests.factories import create_client_with_history
 
 
 def a_pdf(words: str = "GP clearance letter") -> bytes:
@@ -48,7 +48,7 @@ def a_png(size=(40, 30)) -> bytes:
 
 @pytest.fixture
 def client_id(app, clinic_id, therapist):
-    return make_client(app, clinic_id, therapist)
+    return create_client_with_history(app, clinic_id, therapist)
 
 
 def upload(web, url, data: bytes, name: str, caption: str = "GP letter"):

@@ -9,8 +9,8 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from tests.conftest import login
+from tests.factories import create_client_with_history
 from tests.test_documents import a_pdf, documents, upload
-from tests.visits_helpers import make_client
 
 BUCKET = "clinic-documents"
 
@@ -40,7 +40,7 @@ def test_a_document_in_a_bucket_is_sealed_there_and_opens_through_the_app(
     bucket_app, clinic_id, therapist, factory
 ):
     app, s3 = bucket_app
-    person = make_client(app, clinic_id, therapist)
+    person = create_client_with_history(app, clinic_id, therapist)
     web = app.test_client()
     login(web, factory.email_of(therapist))
     pdf = a_pdf("Letter from Dr Hale")

@@ -11,14 +11,14 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import CalendarFeed, HealthRecord, User
 from tests.conftest import login
-from tests.test_schedule_support import (
+from tests.factories import (
     MONDAY,
-    add_appointment,
-    add_client,
-    add_visit,
     audit_actions,
+    create_appointment,
+    create_calendar,
+    create_client,
+    legacy_visit_row,
     local,
-    set_up_calendar,
 )
 
 SURNAME = "Featherstonehaugh"
@@ -26,14 +26,14 @@ SURNAME = "Featherstonehaugh"
 
 @pytest.fixture
 def booked(app, clinic_id, therapist, frontdesk):
-    services = set_up_calendar(app, clinic_id)
+    services = create_calendar(app, clinic_id)
     with app.app_context():
         from clinic.models import Clinic
 
         clinic = db.session.get(Clinic, clinic_id)
         clinic.address = "14 Harbour Street\nPortsmouth"
         db.session.commit()
-    client = add_client(app, clinic_id, "Ada", SURNAME, notes="Admin note: prefers mornings")
+    client = create_client(app, clinic_id, "Ada", SURNAME, notes="Admin note: prefers mornings")
     with app.app_context():
         db.session.add(
             HealthRecord(
@@ -47,18 +47,17 @@ def booked(app, clinic_id, therapist, frontdesk):
             )
         )
         db.session.commit()
-    add_visit(app, clinic_id, client, therapist, MONDAY, subjective="Sciatica flare-up")
-    first = add_appointment(
+    legacy_visit_row(app, clinic_id, client, therapist, MONDAY, subjective="Sciatica flare-up")
+    first = create_appointment(
         app, clinic_id, therapist, client, services[60], local(MONDAY, 10), notes="Bring the referral letter"
     )
-    second = add_appointment(
+    second = create_appointment(
         app,
         clinic_id,
         therapist,
         client,
         services[30],
         local(MONDAY, 15),
-        minutes=30,
         status="cancelled",
         cancel_reason="Migraine",
     )

@@ -5,24 +5,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from clinic.clients import services as clients
 from clinic.extensions import db
 from clinic.intake import services
 from clinic.models import AuditEvent, Client, HealthRecord
 from clinic.rules.screening import screen
 from tests.conftest import table_counts
+from tests.factories import create_client
 
 TODAY = date(2026, 3, 16)
 CANARY = "Canary-Zebra-Medication"
 
 
-def add_client(app, clinic_id, first="Maya", last="Okafor", born=date(1985, 6, 1), **extra):
-    with app.app_context():
-        client = clients.create_client(
-            clinic_id, {"first_name": first, "last_name": last, "date_of_birth": born, **extra}
-        )
-        db.session.commit()
-        return client.id
+BORN = date(1985, 6, 1)
 
 
 def intake_form(**changes):
@@ -75,7 +69,7 @@ def frozen(clock):
 
 @pytest.fixture
 def client_id(app, clinic_id, frozen):
-    return add_client(app, clinic_id)
+    return create_client(app, clinic_id, "Maya", "Okafor", date_of_birth=BORN)
 
 
 def test_intake_saves_version_1_and_an_edit_keeps_it_as_version_2(app, web, login_as, therapist, client_id):
@@ -396,7 +390,7 @@ def test_front_desk_gets_403_on_every_health_page_and_sees_no_health_panel(
 
 def test_another_clinics_client_is_404(app, web, factory, login_as, therapist, frozen):
     other = factory.clinic("Elsewhere")
-    stranger = add_client(app, other, "Sid", "Stranger")
+    stranger = create_client(app, other, "Sid", "Stranger", date_of_birth=BORN)
     login_as(therapist)
     before = table_counts(app)
     for method, url in HEALTH_PAGES:
@@ -458,7 +452,7 @@ def test_client_page_panel_reads_in_seconds(app, web, login_as, therapist, clien
 
 
 def test_a_minor_without_guardian_consent_is_flagged(app, web, login_as, therapist, clinic_id, frozen):
-    minor = add_client(app, clinic_id, "Kit", "Young", born=date(2009, 9, 1))
+    minor = create_client(app, clinic_id, "Kit", "Young", date_of_birth=date(2009, 9, 1))
     login_as(therapist)
     web.post(f"/clients/{minor}/health/edit", data=intake_form(consent_name="Kit Young"))
     page = web.get(f"/clients/{minor}").get_data(as_text=True)
@@ -474,8 +468,8 @@ def test_a_minor_without_guardian_consent_is_flagged(app, web, login_as, therapi
 
 
 def test_screening_payload_base(app, clinic_id, therapist, frozen):
-    minor = add_client(app, clinic_id, "Kit", "Young", born=date(2009, 9, 1))
-    unknown = add_client(app, clinic_id, "Uma", "Known", born=None)
+    minor = create_client(app, clinic_id, "Kit", "Young", date_of_birth=date(2009, 9, 1))
+    unknown = create_client(app, clinic_id, "Uma", "Known", date_of_birth=None)
     with app.app_context():
         from clinic.models import User
 

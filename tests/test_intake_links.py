@@ -11,7 +11,8 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import AuditEvent, HealthRecord, IntakeLink
 from tests.conftest import table_counts
-from tests.test_intake import CANARY, actions, add_client, intake_form, records
+from tests.factories import create_client
+from tests.test_intake import BORN, CANARY, actions, intake_form, records
 
 LINK = re.compile(r">(http://localhost/i/([A-Za-z0-9_-]+))</textarea>")
 
@@ -46,7 +47,7 @@ def clinic_day(clock) -> date:
 
 @pytest.fixture
 def client_id(app, clinic_id):
-    return add_client(app, clinic_id, preferred_name="")
+    return create_client(app, clinic_id, "Maya", "Okafor", date_of_birth=BORN)
 
 
 def make_link(web, client_id):
@@ -240,7 +241,7 @@ def test_the_client_page_panel_shows_the_state_without_answers(app, web, login_a
 
 def test_another_clinics_links_are_404(app, web, login_as, factory, therapist, client_id):
     other_clinic = factory.clinic("Elsewhere")
-    stranger = add_client(app, other_clinic, "Sid", "Stranger")
+    stranger = create_client(app, other_clinic, "Sid", "Stranger", date_of_birth=BORN)
     outsider = factory.user(other_clinic, "therapist", "out@example.test")
     login_as(outsider)
     make_link(web, stranger)
@@ -260,7 +261,7 @@ def test_another_clinics_links_are_404(app, web, login_as, factory, therapist, c
 
 def test_the_public_form_needs_its_csrf_token(make_app, factory, clinic_id, frontdesk, clock):
     app = make_app(WTF_CSRF_ENABLED=True)
-    client_id = add_client(app, clinic_id)
+    client_id = create_client(app, clinic_id, "Maya", "Okafor", date_of_birth=BORN)
     staff = app.test_client()
     staff.get("/login")
     token_field = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -287,7 +288,7 @@ def test_rapid_submissions_from_one_address_are_refused(make_app, factory, clini
 
     staff = app.test_client()
     login(staff, "desk@example.test")
-    ids = [add_client(app, clinic_id, f"Person{i}", "Burst") for i in range(3)]
+    ids = [create_client(app, clinic_id, f"Person{i}", "Burst", date_of_birth=BORN) for i in range(3)]
     tokens = [make_link(staff, client_id)[1] for client_id in ids]
     public = app.test_client()
     assert [public.post(f"/i/{token}", data=public_form()).status_code for token in tokens] == [302, 302, 429]

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import AuditEvent, Visit
 from tests.conftest import table_counts
+from tests.factories import create_client_with_history, note_data, point
 from tests.test_visits import ANTICOAG, SURGERY, TODAY, start
-from tests.visits_helpers import make_client, note_data, point
 
 PLAN = [{"technique": "hand_pressure", "region": "shoulder_r", "decision": "proceed", "reason": "light"}]
 KNEE_GUN = point(technique="massage_gun", region="knee_l", muscle="rectus_femoris", side="left", view="front")
@@ -15,7 +15,7 @@ KNEE_GUN = point(technique="massage_gun", region="knee_l", muscle="rectus_femori
 
 @pytest.fixture
 def knee_client(app, clinic_id, therapist):
-    return make_client(app, clinic_id, therapist, [SURGERY, ANTICOAG])
+    return create_client_with_history(app, clinic_id, therapist, [SURGERY, ANTICOAG])
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 
 from clinic.clients import services
 from clinic.extensions import db
-from tests.test_clients import add_clients
+from tests.factories import create_clients
 
 
 def test_name_search_is_answered_from_both_name_indexes_on_sqlite(app, clinic_id):
@@ -23,7 +23,7 @@ def test_name_search_is_answered_from_both_name_indexes_on_sqlite(app, clinic_id
 
 
 def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, clinic_id):
-    add_clients(
+    create_clients(
         app,
         clinic_id,
         [("Ma", "Lee"), ("Maz", "Ode"), ("Mb", "Ode"), ("M", "Ode"), ("Ann", "Ma_x"), ("Élodie", "Moreau")],
@@ -44,7 +44,7 @@ def test_prefix_search_matches_exactly_the_names_that_start_with_the_text(app, c
 
 def test_search_ignores_accents_and_case(app, clinic_id):
     """Issue 15: "sian" found no Siân and "zoe" no Zoë. Keys and typed text fold alike (rules/search.py)."""
-    add_clients(
+    create_clients(
         app,
         clinic_id,
         [
@@ -110,9 +110,9 @@ def test_todays_visits_read_one_day_of_one_therapist(app, clinic_id, therapist):
 
     from clinic.aftercare.panels import clinic_visits_of_day, visits_of_day
     from clinic.models import Visit
-    from tests.visits_helpers import make_client
+    from tests.factories import create_client_with_history
 
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         first = date(2024, 1, 1)
         db.session.add_all(
@@ -158,11 +158,11 @@ def test_a_clients_next_appointments_read_the_client_from_now_on(app, clinic_id,
 
     from clinic.models import Appointment, Client, Service
     from clinic.schedule.panels import client_panel
+    from tests.factories import create_client_with_history
     from tests.plans import analyze, plans_of, whole_table_scans
-    from tests.visits_helpers import make_client
 
-    regular = make_client(app, clinic_id, therapist)
-    others = [make_client(app, clinic_id, therapist, first=f"Other{n}") for n in range(30)]
+    regular = create_client_with_history(app, clinic_id, therapist)
+    others = [create_client_with_history(app, clinic_id, therapist, first=f"Other{n}") for n in range(30)]
     with app.app_context():
         service = Service(clinic_id=clinic_id, name="Treatment", duration_minutes=60)
         db.session.add(service)

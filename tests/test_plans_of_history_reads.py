@@ -8,14 +8,14 @@ from sqlalchemy import insert, select, update
 
 from clinic.extensions import db
 from clinic.models import Appointment, Client, HealthRecord, Service, Visit
+from tests.factories import create_client_with_history
 from tests.plans import analyze, plans_of, whole_table_scans
-from tests.visits_helpers import make_client
 
 
 def _history(app, clinic_id, therapist):
     """Three years of a busy clinic: 40 clients, 2,400 appointments and visits; returns one regular."""
-    regular = make_client(app, clinic_id, therapist)
-    others = [make_client(app, clinic_id, therapist) for _ in range(39)]
+    regular = create_client_with_history(app, clinic_id, therapist)
+    others = [create_client_with_history(app, clinic_id, therapist) for _ in range(39)]
     with app.app_context():
         service = Service(clinic_id=clinic_id, name="Treatment", duration_minutes=50)
         db.session.add(service)

@@ -6,7 +6,8 @@ import pytest
 
 from clinic.public_url import public_url
 from tests.conftest import TEST_PASSWORD
-from tests.test_intake import add_client
+from tests.factories import create_client
+from tests.test_intake import BORN
 
 FORGED = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
 EVIL = "http://evil.example"  # the Host header the requests below claim
@@ -23,7 +24,7 @@ def app(make_app):
 
 
 def test_the_self_intake_link_ignores_a_forged_host(app, web, frontdesk, clinic_id):
-    client_id = add_client(app, clinic_id)
+    client_id = create_client(app, clinic_id, "Maya", "Okafor", date_of_birth=BORN)
     login_at_evil(web, "desk@example.test")
     page = web.post(f"/clients/{client_id}/intake-link", headers=FORGED, base_url=EVIL).get_data(as_text=True)
     links = re.findall(r"https?://[^\s<\"]+/i/[A-Za-z0-9_-]+", page)

@@ -9,22 +9,22 @@ from clinic.extensions import db
 from clinic.models import Appointment, Clinic, Service, User
 from clinic.schedule import booking
 from tests.conftest import table_counts
-from tests.test_schedule_support import (
+from tests.factories import (
     LONDON,
     MONDAY,
-    add_appointment,
-    add_client,
     appointments,
     audit_actions,
+    create_appointment,
+    create_calendar,
+    create_client,
     local,
-    set_up_calendar,
 )
 
 
 @pytest.fixture
 def cal(app, clinic_id, therapist, frontdesk):
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill")
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill")
     return {"services": services, "client": client, "therapist": therapist}
 
 
@@ -68,8 +68,8 @@ def test_front_desk_books_and_the_time_is_stored_in_utc(app, web, login_as, fron
 
 
 def test_a_taken_slot_is_refused_with_the_nearest_free_times(app, web, login_as, frontdesk, cal, clinic_id):
-    other = add_client(app, clinic_id, "Bo", "Lind")
-    add_appointment(app, clinic_id, cal["therapist"], other, cal["services"][60], local(MONDAY, 10))
+    other = create_client(app, clinic_id, "Bo", "Lind")
+    create_appointment(app, clinic_id, cal["therapist"], other, cal["services"][60], local(MONDAY, 10))
     login_as(frontdesk)
     before = table_counts(app)
     response = web.post("/appointments/new", data=form(cal, at="10:30"))
@@ -142,7 +142,7 @@ def test_inactive_service_archived_client_and_front_desk_as_therapist_are_refuse
     with app.app_context():
         db.session.get(Service, cal["services"][90]).active = False
         db.session.commit()
-    archived = add_client(app, clinic_id, "Old", "Timer")
+    archived = create_client(app, clinic_id, "Old", "Timer")
     login_as(frontdesk)
     with app.app_context():
         from clinic.clients.services import set_archived
@@ -162,9 +162,9 @@ def test_inactive_service_archived_client_and_front_desk_as_therapist_are_refuse
 def test_another_clinics_records_are_404(app, web, login_as, factory, frontdesk, cal):
     elsewhere = factory.clinic("Elsewhere")
     stranger = factory.user(elsewhere, "therapist", "stranger@example.test")
-    their_services = set_up_calendar(app, elsewhere)
-    their_client = add_client(app, elsewhere, "Zed", "Far")
-    theirs = add_appointment(app, elsewhere, stranger, their_client, their_services[60], local(MONDAY, 10))
+    their_services = create_calendar(app, elsewhere)
+    their_client = create_client(app, elsewhere, "Zed", "Far")
+    theirs = create_appointment(app, elsewhere, stranger, their_client, their_services[60], local(MONDAY, 10))
     login_as(frontdesk)
     before = table_counts(app)
     assert web.post("/appointments/new", data=form(cal, client=their_client)).status_code == 404
@@ -184,7 +184,7 @@ def test_another_clinics_records_are_404(app, web, login_as, factory, frontdesk,
 
 
 def test_reschedule_moves_the_appointment(app, web, login_as, frontdesk, cal, clinic_id, owner):
-    appointment_id = add_appointment(
+    appointment_id = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
     login_as(frontdesk)
@@ -211,11 +211,11 @@ def test_reschedule_moves_the_appointment(app, web, login_as, frontdesk, cal, cl
 
 
 def test_reschedule_onto_a_taken_slot_changes_nothing(app, web, login_as, frontdesk, cal, clinic_id):
-    mine = add_appointment(
+    mine = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
-    other = add_client(app, clinic_id, "Bo", "Lind")
-    add_appointment(app, clinic_id, cal["therapist"], other, cal["services"][60], local(MONDAY, 14))
+    other = create_client(app, clinic_id, "Bo", "Lind")
+    create_appointment(app, clinic_id, cal["therapist"], other, cal["services"][60], local(MONDAY, 14))
     login_as(frontdesk)
     response = web.post(
         f"/appointments/{mine}/reschedule",
@@ -250,7 +250,7 @@ def test_reschedule_onto_a_taken_slot_changes_nothing(app, web, login_as, frontd
 
 
 def test_reschedule_with_an_old_version_is_a_conflict(app, web, login_as, frontdesk, cal, clinic_id):
-    mine = add_appointment(
+    mine = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
     with app.app_context():
@@ -274,7 +274,7 @@ def test_reschedule_with_an_old_version_is_a_conflict(app, web, login_as, frontd
 
 
 def test_cancel_needs_a_reason_and_frees_the_slot(app, web, login_as, frontdesk, cal, clinic_id):
-    mine = add_appointment(
+    mine = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
     login_as(frontdesk)
@@ -293,10 +293,10 @@ def test_cancel_needs_a_reason_and_frees_the_slot(app, web, login_as, frontdesk,
 
 
 def test_statuses_follow_the_day(app, web, login_as, therapist, cal, clinic_id):
-    first = add_appointment(
+    first = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
-    second = add_appointment(
+    second = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 12)
     )
     login_as(therapist)
@@ -336,7 +336,7 @@ def test_statuses_follow_the_day(app, web, login_as, therapist, cal, clinic_id):
 
 
 def test_a_no_show_frees_the_slot(app, web, login_as, frontdesk, cal, clinic_id):
-    add_appointment(
+    create_appointment(
         app,
         clinic_id,
         cal["therapist"],
@@ -454,7 +454,9 @@ def test_a_wall_time_in_the_spring_gap_is_refused_not_moved(app, cal, clinic_id)
 
 def test_the_database_refuses_an_overlap_the_app_did_not_see(app, cal, clinic_id):
     """Two sessions check, both see the slot free, both insert: the second gets SlotTaken, not a 500."""
-    add_appointment(app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10))
+    create_appointment(
+        app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
+    )
     with app.app_context():
         clinic = db.session.get(Clinic, clinic_id)
         original = booking.busy_intervals
@@ -489,7 +491,7 @@ def test_the_database_refuses_an_overlap_the_app_did_not_see(app, cal, clinic_id
 def test_status_buttons_return_only_to_pages_of_this_site(
     app, web, login_as, frontdesk, cal, clinic_id, target, expected
 ):
-    mine = add_appointment(
+    mine = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
     login_as(frontdesk)
@@ -501,7 +503,7 @@ def test_status_buttons_return_only_to_pages_of_this_site(
 
 
 def test_viewing_an_appointment_is_audited_with_its_client(app, web, login_as, frontdesk, cal, clinic_id):
-    mine = add_appointment(
+    mine = create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
     )
     login_as(frontdesk)

@@ -7,23 +7,23 @@ import pytest
 from clinic.extensions import db
 from clinic.models import Service
 from tests.conftest import TEST_PASSWORD, Factory, count_queries, table_counts
-from tests.test_schedule_support import (
+from tests.factories import (
     MONDAY,
-    add_appointment,
-    add_client,
     appointments,
     audit_actions,
+    create_appointment,
+    create_calendar,
+    create_client,
     csrf_token_from,
     local,
-    set_up_calendar,
 )
 
 
 @pytest.fixture
 def cal(app, clinic_id, therapist, frontdesk):
     return {
-        "services": set_up_calendar(app, clinic_id),
-        "client": add_client(app, clinic_id, "Ada", "Quill"),
+        "services": create_calendar(app, clinic_id),
+        "client": create_client(app, clinic_id, "Ada", "Quill"),
         "therapist": therapist,
     }
 
@@ -62,7 +62,9 @@ def test_a_start_with_an_offset_is_taken_as_given(app, web, login_as, frontdesk,
 
 
 def test_a_taken_slot_is_409_with_the_nearest_free_times(app, web, login_as, frontdesk, cal, clinic_id):
-    add_appointment(app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10))
+    create_appointment(
+        app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
+    )
     login_as(frontdesk)
     before = table_counts(app)
     response = web.post("/api/appointments", json=body(cal, start="2030-06-03T10:30"))
@@ -127,8 +129,8 @@ def test_inactive_service_archived_client_and_outside_hours(app, web, login_as, 
 def test_another_clinics_therapist_client_or_service_is_404(app, web, login_as, factory, frontdesk, cal):
     elsewhere = factory.clinic("Elsewhere")
     stranger = factory.user(elsewhere, "therapist", "stranger@example.test")
-    their_services = set_up_calendar(app, elsewhere)
-    their_client = add_client(app, elsewhere, "Zed", "Far")
+    their_services = create_calendar(app, elsewhere)
+    their_client = create_client(app, elsewhere, "Zed", "Far")
     login_as(frontdesk)
     before = table_counts(app)
     for change in (
@@ -146,19 +148,20 @@ def test_another_clinics_therapist_client_or_service_is_404(app, web, login_as, 
 
 
 def test_listing_a_range(app, web, login_as, frontdesk, cal, clinic_id, owner):
-    add_appointment(app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10))
-    add_appointment(
+    create_appointment(
+        app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY, 10)
+    )
+    create_appointment(
         app,
         clinic_id,
         owner,
         cal["client"],
         cal["services"][30],
         local(MONDAY, 16),
-        minutes=30,
         status="cancelled",
         cancel_reason="Client unwell",
     )
-    add_appointment(
+    create_appointment(
         app, clinic_id, cal["therapist"], cal["client"], cal["services"][60], local(MONDAY.replace(day=4), 10)
     )
     login_as(frontdesk)
@@ -196,21 +199,18 @@ def test_listing_refuses_bad_ranges(app, web, login_as, frontdesk, cal, query):
 
 def test_listing_queries_do_not_grow(app, web, login_as, frontdesk, cal, clinic_id):
     login_as(frontdesk)
-    add_appointment(
-        app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], local(MONDAY, 9), minutes=30
-    )
+    create_appointment(app, clinic_id, cal["therapist"], cal["client"], cal["services"][30], local(MONDAY, 9))
     with count_queries(app) as one:
         web.get("/api/appointments?start=2030-06-03&end=2030-06-04")
     for slot in range(1, 16):
-        other = add_client(app, clinic_id, f"C{slot}", "Many")
-        add_appointment(
+        other = create_client(app, clinic_id, f"C{slot}", "Many")
+        create_appointment(
             app,
             clinic_id,
             cal["therapist"],
             other,
             cal["services"][30],
             local(MONDAY, 9 + slot // 2, 30 * (slot % 2)),
-            minutes=30,
         )
     with count_queries(app) as many:
         rows = web.get("/api/appointments?start=2030-06-03&end=2030-06-04").get_json()["appointments"]
@@ -229,8 +229,8 @@ def test_csrf_token_is_required_and_read_from_the_page(make_app):
     clinic_id = factory.clinic("Token Clinic")
     therapist = factory.user(clinic_id, "therapist", "tok@example.test")
     cal = {
-        "services": set_up_calendar(app, clinic_id),
-        "client": add_client(app, clinic_id),
+        "services": create_calendar(app, clinic_id),
+        "client": create_client(app, clinic_id),
         "therapist": therapist,
     }
     web = app.test_client()

@@ -9,16 +9,16 @@ from clinic.extensions import db
 from clinic.models import Visit
 from clinic.schedule import followups
 from tests.conftest import table_counts
-from tests.test_schedule_support import (
+from tests.factories import (
     LONDON,
     MONDAY,
-    add_appointment,
-    add_client,
-    add_visit,
     appointments,
     audit_actions,
+    create_appointment,
+    create_calendar,
+    create_client,
+    legacy_visit_row,
     local,
-    set_up_calendar,
 )
 
 THURSDAY, NEXT_MONDAY, NEXT_THURSDAY, SUNDAY = (
@@ -39,12 +39,12 @@ PLAN = {
 
 @pytest.fixture
 def visit(app, clinic_id, therapist, frontdesk):
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill")
-    first = add_appointment(
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill")
+    first = create_appointment(
         app, clinic_id, therapist, client, services[60], local(MONDAY, 10), status="completed"
     )
-    visit_id = add_visit(
+    visit_id = legacy_visit_row(
         app,
         clinic_id,
         client,
@@ -55,8 +55,8 @@ def visit(app, clinic_id, therapist, frontdesk):
         appointment_id=first,
     )
     # someone else already has the therapist at 10:00 on the second Thursday
-    other = add_client(app, clinic_id, "Bo", "Lind")
-    add_appointment(app, clinic_id, therapist, other, services[60], local(NEXT_THURSDAY, 10))
+    other = create_client(app, clinic_id, "Bo", "Lind")
+    create_appointment(app, clinic_id, therapist, other, services[60], local(NEXT_THURSDAY, 10))
     return {"id": visit_id, "client": client, "other": other, "services": services}
 
 
@@ -132,14 +132,13 @@ def test_a_slot_taken_meanwhile_books_nothing_and_proposes_again(
     login_as(therapist)
     fields = form_fields(web.get(f"/visits/{visit['id']}/follow-ups").get_data(as_text=True))
     # between showing the proposal and booking it, the desk books 10 June 10:00 for someone else
-    add_appointment(
+    create_appointment(
         app,
         clinic_id,
         therapist,
         visit["other"],
         visit["services"][30],
         local(NEXT_MONDAY, 10, 30),
-        minutes=30,
     )
     before = table_counts(app)
     response = web.post(f"/visits/{visit['id']}/follow-ups", data=fields)
@@ -205,7 +204,7 @@ def test_the_chosen_plan_wins_and_no_plan_says_so(app, web, login_as, therapist,
     login_as(therapist)
     page = web.get(f"/visits/{visit['id']}/follow-ups").get_data(as_text=True)
     assert "Chronic: 1 follow-up" in page and 'value="2030-06-20"' in page
-    bare = add_visit(app, clinic_id, visit["client"], therapist, MONDAY)
+    bare = legacy_visit_row(app, clinic_id, visit["client"], therapist, MONDAY)
     page = web.get(f"/visits/{bare}/follow-ups").get_data(as_text=True)
     assert "no recommended frequency yet" in page and "Back to the visit" in page
     assert web.post(f"/visits/{bare}/follow-ups", data={"rows": "0"}).status_code == 200
@@ -247,8 +246,8 @@ def test_the_proposal_counts_the_appointments_the_client_already_has(
     """Issue 15: six follow-ups were proposed on top of four already booked; now only the rest are."""
     colleague = factory.user(clinic_id, "therapist")
     services = visit["services"]
-    add_appointment(app, clinic_id, colleague, visit["client"], services[60], local(THURSDAY, 14))
-    add_appointment(app, clinic_id, therapist, visit["client"], services[30], local(date(2030, 6, 11), 11))
+    create_appointment(app, clinic_id, colleague, visit["client"], services[60], local(THURSDAY, 14))
+    create_appointment(app, clinic_id, therapist, visit["client"], services[30], local(date(2030, 6, 11), 11))
     login_as(therapist)
     page = web.get(f"/visits/{visit['id']}/follow-ups").get_data(as_text=True)
     fields = form_fields(page)
@@ -271,15 +270,17 @@ def test_the_signed_note_offers_booking_before_printing_then_shows_what_was_book
 ):
     from datetime import UTC, datetime
 
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Cy", "Vale")
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Cy", "Vale")
     signed = {
         "signed_at": datetime(2030, 6, 3, 11, tzinfo=UTC),
         "signed_by_id": therapist,
         "content_hash": "0" * 64,
     }
-    visit_id = add_visit(app, clinic_id, client, therapist, MONDAY, frequency={"recommended": PLAN}, **signed)
-    add_appointment(app, clinic_id, therapist, client, services[60], local(THURSDAY, 10))  # the desk's
+    visit_id = legacy_visit_row(
+        app, clinic_id, client, therapist, MONDAY, frequency={"recommended": PLAN}, **signed
+    )
+    create_appointment(app, clinic_id, therapist, client, services[60], local(THURSDAY, 10))  # the desk's
     login_as(therapist)
     page = web.get(f"/visits/{visit_id}").get_data(as_text=True)
     actions = page[page.index('<div class="actions">') :]

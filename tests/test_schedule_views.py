@@ -9,28 +9,29 @@ from clinic.extensions import db
 from clinic.models import HealthRecord, Service, WorkingHours
 from clinic.schedule import hours as opening
 from tests.conftest import count_queries, table_counts
-from tests.test_schedule_support import (
+from tests.factories import (
     MONDAY,
-    add_appointment,
-    add_client,
     audit_actions,
+    create_appointment,
+    create_calendar,
+    create_client,
     local,
-    set_up_calendar,
 )
 
 
 @pytest.fixture
 def cal(app, clinic_id, therapist, frontdesk):
-    return {"services": set_up_calendar(app, clinic_id), "client": add_client(app, clinic_id, "Ada", "Quill")}
+    return {
+        "services": create_calendar(app, clinic_id),
+        "client": create_client(app, clinic_id, "Ada", "Quill"),
+    }
 
 
 def test_front_desk_sees_the_whole_clinic_day_with_a_column_per_therapist(
     app, web, login_as, factory, clinic_id, frontdesk, therapist, cal
 ):
     second = factory.user(clinic_id, "therapist", "tess@example.test", "Tess Second")
-    add_appointment(
-        app, clinic_id, second, cal["client"], cal["services"][30], local(MONDAY, 9, 30), minutes=30
-    )
+    create_appointment(app, clinic_id, second, cal["client"], cal["services"][30], local(MONDAY, 9, 30))
     login_as(frontdesk)
     page = web.get("/calendar?date=2030-06-03").get_data(as_text=True)
     assert "All therapists" in page
@@ -52,7 +53,7 @@ def test_a_therapist_starts_on_their_own_calendar_and_can_see_everyone(
 
 def test_week_view_shows_working_days_only(app, web, login_as, factory, frontdesk, therapist, cal, clinic_id):
     factory.user(clinic_id, "therapist", "tess@example.test", "Tess Second")
-    add_appointment(
+    create_appointment(
         app, clinic_id, therapist, cal["client"], cal["services"][60], local(MONDAY + timedelta(days=2), 11)
     )
     login_as(frontdesk)
@@ -68,7 +69,7 @@ def test_week_view_shows_working_days_only(app, web, login_as, factory, frontdes
 
 def test_a_closed_day_still_shows_what_is_booked(app, web, login_as, frontdesk, therapist, cal, clinic_id):
     sunday = MONDAY + timedelta(days=6)
-    add_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(sunday, 7))
+    create_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(sunday, 7))
     login_as(frontdesk)
     page = web.get(f"/calendar/week?date=2030-06-03&therapist={therapist}").get_data(as_text=True)
     assert "Sun 9 Jun" in page and "07:00–08:00" in page
@@ -82,7 +83,7 @@ def test_the_week_view_queries_do_not_grow_with_appointments(
     therapists = [
         factory.user(clinic_id, "therapist", f"t{i}@example.test", f"T{i} Person") for i in range(5)
     ]
-    clients = [add_client(app, clinic_id, f"C{i}", "Many") for i in range(20)]
+    clients = [create_client(app, clinic_id, f"C{i}", "Many") for i in range(20)]
     login_as(frontdesk)
 
     def week_queries():
@@ -91,9 +92,7 @@ def test_the_week_view_queries_do_not_grow_with_appointments(
             assert response.status_code == 200
         return queries()
 
-    add_appointment(
-        app, clinic_id, therapists[0], clients[0], cal["services"][30], local(MONDAY, 9), minutes=30
-    )
+    create_appointment(app, clinic_id, therapists[0], clients[0], cal["services"][30], local(MONDAY, 9))
     few = week_queries()
     with app.app_context():
         from clinic.models import Appointment
@@ -129,14 +128,13 @@ def test_the_day_view_queries_do_not_grow_either(app, web, login_as, frontdesk, 
     with count_queries(app) as empty:
         web.get("/calendar?date=2030-06-03")
     for slot in range(16):
-        add_appointment(
+        create_appointment(
             app,
             clinic_id,
             therapist,
             cal["client"],
             cal["services"][30],
             local(MONDAY, 9) + timedelta(minutes=30 * slot),
-            minutes=30,
         )
     with count_queries(app) as full:
         web.get("/calendar?date=2030-06-03")
@@ -167,8 +165,8 @@ def test_home_shows_a_therapists_day_with_standing_alerts(
             )
         )
         db.session.commit()
-    add_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(MONDAY, 10))
-    add_appointment(
+    create_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(MONDAY, 10))
+    create_appointment(
         app,
         clinic_id,
         therapist,
@@ -197,7 +195,7 @@ def test_home_shows_a_therapists_day_with_standing_alerts(
 def test_the_client_page_lists_upcoming_appointments(
     app, web, login_as, frontdesk, therapist, cal, clinic_id
 ):
-    add_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(MONDAY, 10))
+    create_appointment(app, clinic_id, therapist, cal["client"], cal["services"][60], local(MONDAY, 10))
     login_as(frontdesk)
     page = web.get(f"/clients/{cal['client']}").get_data(as_text=True)
     assert "Mon 3 Jun, 10:00" in page and "Treatment 60 with Theo" in page
@@ -212,7 +210,7 @@ def test_the_client_page_lists_every_upcoming_appointment_in_the_same_queries(
 
     def book(first_day, count):
         for n in range(first_day, first_day + count):
-            add_appointment(
+            create_appointment(
                 app, clinic_id, therapist, cal["client"], service, local(MONDAY, 9) + timedelta(days=n)
             )
 
@@ -364,7 +362,7 @@ def test_the_demo_calendar_is_realistic_and_never_overlaps(app, factory, clinic_
 
     for i in range(2):
         factory.user(clinic_id, "therapist", f"demo{i}@example.test", f"Demo Therapist{i}")
-    clients = [add_client(app, clinic_id, f"Demo{i}", "Client") for i in range(40)]
+    clients = [create_client(app, clinic_id, f"Demo{i}", "Client") for i in range(40)]
     today = date(2030, 6, 5)
     clock.set("2030-06-05T11:00:00+00:00")
     with app.app_context():

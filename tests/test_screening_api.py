@@ -8,37 +8,16 @@ from sqlalchemy import select
 
 from clinic.clients import services as clients
 from clinic.extensions import db
-from clinic.models import AuditEvent, HealthRecord, User
+from clinic.models import AuditEvent, User
 from clinic.rules.policy import DEFAULT_VERSION
 from clinic.screening import policy_store
 from tests.conftest import Factory, login, table_counts
+from tests.factories import create_client_with_history
 
 ON = "2026-11-16"
 
 
-def add_client(
-    app, clinic_id, conditions=(), consent=True, born="1980-05-01", records=1, first="Ada", **record
-):
-    """A client with `records` health history versions, the last one holding `conditions`."""
-    with app.app_context():
-        client = clients.create_client(
-            clinic_id, {"first_name": first, "last_name": "Lind", "date_of_birth": date.fromisoformat(born)}
-        )
-        db.session.flush()
-        for number in range(1, records + 1):
-            last = number == records
-            db.session.add(
-                HealthRecord(
-                    clinic_id=clinic_id, client_id=client.id, number=number,
-                    source="intake" if number == 1 else "edit",
-                    conditions=list(conditions) if last else [{"code": "fever"}],
-                    consent_name="Ada Lind" if consent else "",
-                    consent_date=date(2026, 1, 5) if consent else None,
-                    **record,
-                )
-            )  # fmt: skip
-        db.session.commit()
-        return client.id
+FEVER = {"code": "fever"}  # what the earlier health history versions hold
 
 
 def change_rule(app, clinic_id, user_id, rule_id, category, reason="Local protocol"):
@@ -140,7 +119,7 @@ def test_csrf_token_is_required(make_app):
     factory = Factory(app)
     clinic = factory.clinic("Token Clinic")
     therapist = factory.user(clinic, "therapist", "token@example.test")
-    client_id = add_client(app, clinic, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic, None, [{"code": "anticoagulant"}])
     web = app.test_client()
     page = web.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -179,7 +158,7 @@ def test_the_panel_carries_the_plan_form_and_the_payload_base(
     app, web, login_as, clinic_id, therapist, clock
 ):
     clock.set("2026-11-16T10:00:00+00:00")
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}])
     login_as(therapist)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert 'id="session-plan"' in page and "Plan today's session" in page
@@ -191,7 +170,7 @@ def test_the_panel_carries_the_plan_form_and_the_payload_base(
 
 
 def test_front_desk_does_not_get_the_panels(app, web, login_as, clinic_id, frontdesk):
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}])
     login_as(frontdesk)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert (
@@ -222,7 +201,7 @@ def plan_form(*rows, add=False):
 
 
 def test_check_plan_renders_the_results(app, web, login_as, clinic_id, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}])
     login_as(therapist)
     response = web.post(
         f"/clients/{client_id}/screening",
@@ -238,7 +217,7 @@ def test_check_plan_renders_the_results(app, web, login_as, clinic_id, therapist
 
 
 def test_check_plan_uses_the_clinics_policy(app, web, login_as, clinic_id, owner, therapist):
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}])
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}])
     change_rule(app, clinic_id, owner, "anticoagulant/G", "absolute")
     login_as(therapist)
     page = web.post(f"/clients/{client_id}/screening", data=plan_form(("massage_gun", "calf_l"))).get_data(
@@ -248,7 +227,7 @@ def test_check_plan_uses_the_clinics_policy(app, web, login_as, clinic_id, owner
 
 
 def test_add_item_without_javascript(app, web, login_as, clinic_id, therapist):
-    client_id = add_client(app, clinic_id)
+    client_id = create_client_with_history(app, clinic_id, None, [])
     login_as(therapist)
     page = web.post(f"/clients/{client_id}/screening", data=plan_form(("massage", "calf_l"), add=True))
     body = page.get_data(as_text=True)
@@ -269,7 +248,7 @@ def test_add_item_without_javascript(app, web, login_as, clinic_id, therapist):
 def test_check_plan_bad_rows_are_400_next_to_the_field(
     app, web, login_as, clinic_id, therapist, row, message
 ):
-    client_id = add_client(app, clinic_id)
+    client_id = create_client_with_history(app, clinic_id, None, [])
     login_as(therapist)
     before = table_counts(app)
     response = web.post(f"/clients/{client_id}/screening", data=plan_form(row))
@@ -280,9 +259,9 @@ def test_check_plan_bad_rows_are_400_next_to_the_field(
 
 
 def test_check_plan_roles_and_clinics(app, web, factory, login_as, clinic_id, frontdesk, therapist):
-    client_id = add_client(app, clinic_id)
+    client_id = create_client_with_history(app, clinic_id, None, [])
     other = factory.clinic("Other Clinic")
-    theirs = add_client(app, other)
+    theirs = create_client_with_history(app, other, None, [])
     login_as(frontdesk)
     assert (
         web.post(f"/clients/{client_id}/screening", data=plan_form(("massage", "calf_l"))).status_code == 403
@@ -297,7 +276,9 @@ def test_today_is_the_clinics_day(app, web, factory, clock):
     clock.set("2026-11-16T23:30:00+00:00")  # already the 17th in Auckland
     clinic = factory.clinic("Far Clinic", timezone="Pacific/Auckland")
     user = factory.user(clinic, "therapist", "far@example.test")
-    client_id = add_client(app, clinic, [{"code": "acute_injury", "region": "calf_l", "date": "2026-11-13"}])
+    client_id = create_client_with_history(
+        app, clinic, None, [{"code": "acute_injury", "region": "calf_l", "date": "2026-11-13"}]
+    )
     login(web, "far@example.test")
     page = web.post(f"/clients/{client_id}/screening", data=plan_form(("massage", "calf_l"))).get_data(
         as_text=True
@@ -316,7 +297,9 @@ def test_screen_for_client_uses_the_clinics_policy(app, clinic_id, owner):
     from clinic.models import Client
     from clinic.screening.services import current_policy, screen_for_client
 
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}], records=2)
+    client_id = create_client_with_history(
+        app, clinic_id, None, [{"code": "anticoagulant"}], earlier=[[FEVER]]
+    )
     change_rule(app, clinic_id, owner, "anticoagulant/D", "referral")
     with app.app_context():
         client = db.session.get(Client, client_id)

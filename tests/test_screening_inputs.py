@@ -9,7 +9,8 @@ from clinic.models import Client, Clinic
 from clinic.screening import services
 from clinic.screening.alerts import client_alerts, clinic_alerts
 from clinic.screening.policy_store import label_for
-from tests.test_screening_api import add_client, change_rule
+from tests.factories import create_client_with_history
+from tests.test_screening_api import change_rule
 
 
 def test_client_inputs_outside_a_request(app, clinic_id, owner, clock):
@@ -17,7 +18,7 @@ def test_client_inputs_outside_a_request(app, clinic_id, owner, clock):
     with app.app_context():
         db.session.get(Clinic, clinic_id).timezone = "Europe/Helsinki"
         db.session.commit()
-    client_id = add_client(app, clinic_id, [{"code": "anticoagulant"}], records=2)
+    client_id = create_client_with_history(app, clinic_id, None, [{"code": "anticoagulant"}], earlier=[[]])
     number = change_rule(app, clinic_id, owner, "anticoagulant/D", "referral")
     with app.app_context():  # as a command or a job runs: no request, nobody signed in
         assert not has_request_context()

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import Appointment, Client, Clinic, Service, User
 from clinic.schedule import booking, slot_guard
-from tests.test_schedule_support import MONDAY, add_client, local, set_up_calendar
+from tests.factories import MONDAY, create_calendar, create_client, local
 
 WAIT = 10
 
@@ -30,8 +30,8 @@ def test_a_writer_that_meets_an_open_booking_waits_and_loses_cleanly(
 ):
     if not calendar_lock:
         monkeypatch.setattr(slot_guard, "hold_calendar", lambda therapist_id: None)
-    services = set_up_calendar(app, clinic_id)
-    clients = [add_client(app, clinic_id, f"Client{i}", "Racer") for i in range(2)]
+    services = create_calendar(app, clinic_id)
+    clients = [create_client(app, clinic_id, f"Client{i}", "Racer") for i in range(2)]
     first_booked, second_started = threading.Event(), threading.Event()
     outcome: dict[str, object] = {}
 

@@ -6,7 +6,7 @@ from clinic.extensions import db
 from clinic.models import TriggerPoint, Visit
 from clinic.visits.charts import important_change, region_chart, session_chart
 from tests.conftest import count_queries
-from tests.visits_helpers import make_client
+from tests.factories import create_client_with_history
 
 
 def add_visits(app, clinic_id, client_id, therapist, count, start=date(2026, 1, 5)):
@@ -102,7 +102,7 @@ def test_region_chart_follows_each_region():
 
 
 def test_client_page_shows_history_and_charts(app, web, login_as, clinic_id, therapist):
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     add_visits(app, clinic_id, client_id, therapist, 4)
     login_as(therapist)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
@@ -113,7 +113,7 @@ def test_client_page_shows_history_and_charts(app, web, login_as, clinic_id, the
 
 
 def test_history_queries_do_not_grow_with_visits(app, web, login_as, clinic_id, therapist):
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     add_visits(app, clinic_id, client_id, therapist, 5)
     login_as(therapist)
     with count_queries(app) as queries:

@@ -4,8 +4,8 @@ import pytest
 
 from clinic.extensions import db
 from clinic.models import Visit
+from tests.factories import create_client_with_history, note_data, point
 from tests.test_visits import ANTICOAG, SURGERY, TODAY, start
-from tests.visits_helpers import make_client, note_data, point
 
 SHOULDER = {"technique": "hand_pressure", "region": "shoulder_r", "decision": "proceed"}
 BACK = {"technique": "hand_pressure", "region": "upper_back", "decision": "proceed"}
@@ -14,7 +14,7 @@ BALL_POINT = point(technique="massage_ball", region="upper_back", muscle="rhombo
 
 @pytest.fixture
 def visit_id(app, web, login_as, therapist, clinic_id, clock):
-    client_id = make_client(app, clinic_id, therapist, [SURGERY, ANTICOAG])
+    client_id = create_client_with_history(app, clinic_id, therapist, [SURGERY, ANTICOAG])
     clock.set(TODAY)
     login_as(therapist)
     return start(web, client_id, [("hand_pressure", "shoulder_r"), ("hand_pressure", "upper_back")])

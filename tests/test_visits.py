@@ -10,7 +10,7 @@ from clinic.extensions import db
 from clinic.models import Addendum, AuditEvent, TriggerPoint, Visit
 from clinic.visits.signing import content_hash
 from tests.conftest import table_counts
-from tests.visits_helpers import make_client, note_data, point
+from tests.factories import create_client_with_history, note_data, point
 
 TODAY = "2026-11-24T10:00:00+00:00"
 SURGERY = {"code": "recent_surgery", "region": "knee_l", "date": "2026-11-03"}
@@ -29,7 +29,7 @@ def start(web, client_id, plan, changes=""):
 
 @pytest.fixture
 def knee_client(app, clinic_id, therapist):
-    return make_client(app, clinic_id, therapist, [SURGERY, ANTICOAG])
+    return create_client_with_history(app, clinic_id, therapist, [SURGERY, ANTICOAG])
 
 
 def test_start_screens_the_plan_and_records_a_health_update(
@@ -259,7 +259,7 @@ def test_copy_from_last_visit(app, web, login_as, therapist, knee_client, clock)
 def test_front_desk_and_other_clinics_see_no_notes(
     app, web, login_as, factory, clinic_id, therapist, frontdesk
 ):
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         visit = Visit(
             clinic_id=clinic_id,
@@ -283,7 +283,9 @@ def test_front_desk_and_other_clinics_see_no_notes(
 
 def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, therapist, clinic_id, clock):
     clock.set(TODAY)
-    client_id = make_client(app, clinic_id, therapist, onset=__import__("datetime").date(2026, 11, 14))
+    client_id = create_client_with_history(
+        app, clinic_id, therapist, onset=__import__("datetime").date(2026, 11, 14)
+    )
     login_as(therapist)
     visit_id = start(web, client_id, [("stretching", "shoulder_r")])
     web.post(f"/visits/{visit_id}/edit", data=note_data([point(technique="stretching")], pain_before="7"))
@@ -308,7 +310,7 @@ def test_recommended_frequency_is_stored_and_can_be_changed(app, web, login_as, 
 
 
 def test_unsigned_notes_older_than_a_day_are_listed_on_home(app, web, login_as, therapist, clinic_id, clock):
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     login_as(therapist)
     old = start(web, client_id, [("stretching", "shoulder_r")])
     clock.advance(days=1, hours=23)
@@ -320,7 +322,7 @@ def test_unsigned_notes_older_than_a_day_are_listed_on_home(app, web, login_as, 
 
 
 def test_visits_cannot_be_deleted(app, therapist, clinic_id):
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         db.session.add(
             Visit(
@@ -438,12 +440,12 @@ def test_a_note_for_another_days_appointment_asks_first(app, web, login_as, clin
     """Starting today's note from next Tuesday's appointment is more often a wrong tap than a late note."""
     from datetime import UTC, datetime
 
-    from tests.test_schedule_support import add_appointment, set_up_calendar
+    from tests.factories import create_appointment, create_calendar
 
     clock.set(TODAY)  # Tuesday 24 November
-    services = set_up_calendar(app, clinic_id)
-    client_id = make_client(app, clinic_id, therapist, [])
-    next_week = add_appointment(
+    services = create_calendar(app, clinic_id)
+    client_id = create_client_with_history(app, clinic_id, therapist, [])
+    next_week = create_appointment(
         app, clinic_id, therapist, client_id, services[60], datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     )
     login_as(therapist)
@@ -458,7 +460,7 @@ def test_a_note_for_another_days_appointment_asks_first(app, web, login_as, clin
     assert table_counts(app) == before
     started = web.post(url, data={**data, "other_day_ok": "y"})
     assert started.status_code == 302
-    today_appointment = add_appointment(
+    today_appointment = create_appointment(
         app, clinic_id, therapist, client_id, services[60], datetime(2026, 11, 24, 11, 0, tzinfo=UTC)
     )
     same_day = web.get(f"{url}?appointment_id={today_appointment}").get_data(as_text=True)

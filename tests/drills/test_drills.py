@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -31,6 +31,7 @@ from clinic.database import normalise_database_url
 from clinic.extensions import db
 from clinic.models import Appointment, Client, TriggerPoint, Visit
 from tests.conftest import PG_URL, base_config
+from tests.factories import create_appointment, create_clients
 from tests.security import flows
 from tests.security.helpers import form_for, header_problems
 
@@ -85,19 +86,6 @@ def no_server_errors(server):
     assert not errors, errors[:5]
 
 
-def add_clients(app, clinic_id: int, count: int, prefix: str) -> list[int]:
-    from clinic.clients import services
-
-    with app.app_context():
-        made = [
-            services.create_client(clinic_id, {"first_name": f"{prefix}{i}", "last_name": "Drill"}).id
-            for i in range(count)
-        ]
-        db.session.commit()
-        db.session.remove()
-        return made
-
-
 def count_where(app, statement) -> int:
     with app.app_context():
         value = db.session.scalar(statement)
@@ -109,7 +97,7 @@ def test_simultaneous_form_bookings_of_one_slot_make_one_appointment(world_app, 
     app, world = world_app
     a = world.a
     started = time.monotonic()
-    clients = add_clients(app, a.clinic, 8, "Racer")
+    clients = create_clients(app, a.clinic, [(f"Racer{i}", "Drill") for i in range(8)], phone="")
     browsers = [login(gunicorn, a.emails["frontdesk"]) for _ in clients]
     for browser in browsers:
         browser.get("/appointments/new")
@@ -142,24 +130,13 @@ def test_simultaneous_reschedules_into_one_slot_move_one_appointment(world_app, 
     app, world = world_app
     a = world.a
     started = time.monotonic()
-    clients = add_clients(app, a.clinic, 6, "Mover")
-    with app.app_context():
-        ids = []
-        for n, client in enumerate(clients):
-            start = datetime(2030, 6, 7, 8 + n, 0, tzinfo=UTC)
-            item = Appointment(
-                clinic_id=a.clinic,
-                therapist_id=a.therapist2,
-                client_id=client,
-                service_id=a.service,
-                start_at=start,
-                end_at=start + timedelta(minutes=60),
-            )
-            db.session.add(item)
-            db.session.flush()
-            ids.append(item.id)
-        db.session.commit()
-        db.session.remove()
+    clients = create_clients(app, a.clinic, [(f"Mover{i}", "Drill") for i in range(6)], phone="")
+    ids = [
+        create_appointment(
+            app, a.clinic, a.therapist2, client, a.service, datetime(2030, 6, 7, 8 + n, tzinfo=UTC)
+        )
+        for n, client in enumerate(clients)
+    ]
     browsers = [login(gunicorn, a.emails["frontdesk"]) for _ in ids]
     forms = []
     for browser, item in zip(browsers, ids, strict=True):
@@ -311,7 +288,7 @@ def _drafts(app, world, count: int) -> list[int]:
     from clinic.visits import services as visits
 
     a = world.a
-    clients = add_clients(app, a.clinic, count, "Saver")
+    clients = create_clients(app, a.clinic, [(f"Saver{i}", "Drill") for i in range(count)], phone="")
     with app.app_context():
         therapist = db.session.get(User, a.therapist)
         made = []

@@ -12,9 +12,9 @@ from clinic.aftercare.wording import URGENT_HEADING
 from clinic.extensions import db
 from clinic.models import Client, Clinic, Message
 from tests.conftest import login
+from tests.factories import create_client_with_history, note_data, point
 from tests.mail import run_worker, text_of
 from tests.test_visits import TODAY, start
-from tests.visits_helpers import make_client, note_data, point
 
 ADDRESS = "maya.okafor@example.test"
 LINK = re.compile(r"http://localhost/a/[A-Za-z0-9_-]+")
@@ -30,7 +30,7 @@ def sign_a_note(app, clinic_id, therapist, clock, aftercare="link", **message_se
             "messages": {"aftercare": aftercare, **message_settings},
         }
         db.session.commit()
-    client_id = make_client(app, clinic_id, therapist)
+    client_id = create_client_with_history(app, clinic_id, therapist)
     with app.app_context():
         db.session.get(Client, client_id).email = ADDRESS
         db.session.commit()

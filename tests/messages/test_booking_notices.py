@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Message
+from tests.factories import MONDAY, create_calendar, create_client
 from tests.mail import run_worker, text_of
-from tests.test_schedule_support import MONDAY, add_client, set_up_calendar
 
 ADA = "ada.quill@example.test"
 
@@ -38,8 +38,8 @@ def test_a_staff_booking_is_confirmed_with_a_calendar_file(
     mail_app, smtp, factory, clinic_id, therapist, frontdesk
 ):
     app, (_, sink) = mail_app, smtp
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     web.post("/login", data={"email": "desk@example.test", "password": "lantern-orchard-velvet"})
     assert book(web, therapist, client, services).status_code == 302
@@ -77,8 +77,8 @@ def test_a_cancel_undone_in_time_is_never_told_and_a_late_one_is(
 
     app, (_, sink) = mail_app, smtp
     clock.set("2030-06-01T09:00:00+00:00")  # a Saturday: Monday 3 June is ahead
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     web.post("/login", data={"email": "desk@example.test", "password": "lantern-orchard-velvet"})
     assert book(web, therapist, client, services).status_code == 302
@@ -140,8 +140,8 @@ def test_an_undo_is_refused_when_the_time_was_given_away(app, clinic_id, therapi
     from clinic.schedule import booking
 
     clock.set("2030-06-01T09:00:00+00:00")
-    services = set_up_calendar(app, clinic_id)
-    ada, bo = add_client(app, clinic_id, "Ada", "Quill"), add_client(app, clinic_id, "Bo", "Lind")
+    services = create_calendar(app, clinic_id)
+    ada, bo = create_client(app, clinic_id, "Ada", "Quill"), create_client(app, clinic_id, "Bo", "Lind")
     monday = datetime(2030, 6, 3, 9, 0, tzinfo=UTC)
     with app.app_context():
         clinic, who = db.session.get(Clinic, clinic_id), db.session.get(User, therapist)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from clinic.extensions import db
 from clinic.models import IntakeLink, Message
 from tests.conftest import login, table_counts
+from tests.factories import create_calendar, create_client
 from tests.mail import run_worker, text_of
 from tests.messages.test_booking_notices import book
 from tests.messages.test_reminders import ADA, at_london
-from tests.test_schedule_support import add_client, set_up_calendar
 
 LINK = re.compile(r"http://localhost/i/[A-Za-z0-9_-]+")
 
@@ -32,8 +32,8 @@ def test_a_new_client_booked_gets_the_questionnaire_and_a_reminder_if_unfilled(
     mail_app, smtp, clinic_id, therapist, frontdesk, clock
 ):
     app, (_, sink) = mail_app, smtp
-    services = set_up_calendar(app, clinic_id)
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    services = create_calendar(app, clinic_id)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     login(web, "desk@example.test")
     start = a_weekday_ahead(clock)
@@ -67,8 +67,8 @@ def test_a_filled_questionnaire_gets_no_reminder(mail_app, smtp, clinic_id, ther
     from tests.test_intake_links import public_form
 
     app, (_, sink) = mail_app, smtp
-    services = set_up_calendar(app, clinic_id)
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    services = create_calendar(app, clinic_id)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     login(web, "desk@example.test")
     start = a_weekday_ahead(clock)
@@ -84,7 +84,7 @@ def test_a_filled_questionnaire_gets_no_reminder(mail_app, smtp, clinic_id, ther
 
 def test_staff_send_the_questionnaire_on_demand(mail_app, smtp, clinic_id, frontdesk):
     app, (_, sink) = mail_app, smtp
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     login(web, "desk@example.test")
     response = web.post(f"/clients/{client_id}/messages/intake-link")
@@ -96,7 +96,7 @@ def test_staff_send_the_questionnaire_on_demand(mail_app, smtp, clinic_id, front
 
 def test_the_desk_sends_a_recall_note_from_the_recall_list_once_a_day(mail_app, smtp, clinic_id, frontdesk):
     app, (_, sink) = mail_app, smtp
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     login(web, "desk@example.test")
     first = web.post(f"/clients/{client_id}/messages/recall", data={"next": "recall"})
@@ -111,7 +111,7 @@ def test_the_desk_sends_a_recall_note_from_the_recall_list_once_a_day(mail_app, 
 
 def test_a_client_of_another_clinic_is_404_and_nothing_is_queued(app, web, factory, clinic_id, frontdesk):
     other = factory.clinic("Elsewhere")
-    stranger = add_client(app, other, "Sam", "Stranger", email="sam@example.test")
+    stranger = create_client(app, other, "Sam", "Stranger", email="sam@example.test")
     login(web, "desk@example.test")
     before = table_counts(app)
     for action in ("recall", "intake-link", "choices"):
@@ -123,7 +123,7 @@ def test_the_owner_edits_the_wording_and_messages_keep_their_version(
     mail_app, smtp, clinic_id, owner, frontdesk, clock
 ):
     app, (_, sink) = mail_app, smtp
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     web = app.test_client()
     login(web, "owner@example.test")
     page = web.get("/settings/messages/recall").get_data(as_text=True)

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from clinic.messages.queue import queue_for
+from tests.factories import create_client
 from tests.mail import QuietConsumer
 from tests.messages.test_reminders import race_two_workers
-from tests.test_schedule_support import add_client
 
 REDIS_URL = os.environ.get("CLINIC_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -58,7 +58,7 @@ def test_a_consumer_on_redis_delivers_what_a_request_queued(redis_apps, smtp, cl
     consumer = QuietConsumer(queue_for(app).huey, workers=2, worker_type="thread", periodic=False)
     consumer.start()
     try:
-        client = add_client(app, clinic_id, "Ada", "Quill", email="ada@example.test")
+        client = create_client(app, clinic_id, "Ada", "Quill", email="ada@example.test")
         web = app.test_client()
         web.post("/login", data={"email": "desk@example.test", "password": "lantern-orchard-velvet"})
         assert web.post(f"/clients/{client}/messages/recall").status_code == 302

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from clinic.extensions import db
 from clinic.models import Appointment, Message
+from tests.factories import create_appointment, create_calendar, create_client
 from tests.mail import run_worker, text_of
-from tests.test_schedule_support import add_appointment, add_client, set_up_calendar
 
 LONDON = ZoneInfo("Europe/London")
 ADA = "ada.quill@example.test"
@@ -33,9 +33,9 @@ def reminders(app, status=None):
 
 
 def book(app, clinic_id, therapist, start, email=ADA):
-    services = set_up_calendar(app, clinic_id)
-    client = add_client(app, clinic_id, "Ada", "Quill", email=email)
-    return add_appointment(app, clinic_id, therapist, client, services[60], start)
+    services = create_calendar(app, clinic_id)
+    client = create_client(app, clinic_id, "Ada", "Quill", email=email)
+    return create_appointment(app, clinic_id, therapist, client, services[60], start)
 
 
 def test_two_reminders_at_48_and_2_hours_each_sent_once(mail_app, smtp, clinic_id, therapist, clock):
@@ -127,11 +127,11 @@ def race_two_workers(apps, sink, clinic_id, therapist, clock, count: int) -> Non
     """`count` appointments whose 48-hour reminder is due; two workers run their passes at once;
     every reminder must reach the SMTP server once."""
     first = apps[0]
-    services = set_up_calendar(first, clinic_id)
+    services = create_calendar(first, clinic_id)
     starts = [at_london(clock, 3, 9) + timedelta(minutes=30 * n) for n in range(count)]
     for n, start in enumerate(starts):
-        client = add_client(first, clinic_id, f"Client{n}", "Twice", email=f"c{n}@example.test")
-        add_appointment(first, clinic_id, therapist, client, services[30], start, minutes=30)
+        client = create_client(first, clinic_id, f"Client{n}", "Twice", email=f"c{n}@example.test")
+        create_appointment(first, clinic_id, therapist, client, services[30], start)
     clock.set(starts[-1] - timedelta(hours=47))  # every 48-hour reminder is due
     barrier = threading.Barrier(len(apps))
     errors = []

@@ -167,9 +167,9 @@ def test_the_unsubscribe_route_is_throttled_for_known_and_unknown_links(make_app
 
 
 def test_the_desk_records_a_clients_choices(app, web, clinic_id, frontdesk):
-    from tests.test_schedule_support import add_client
+    from tests.factories import create_client
 
-    client_id = add_client(app, clinic_id, "Ada", "Quill", email=ADA)
+    client_id = create_client(app, clinic_id, "Ada", "Quill", email=ADA)
     login(web, "desk@example.test")
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert "What this client agreed to receive" in page
