@@ -12,10 +12,9 @@ from ..access import get_scoped_or_404
 from ..extensions import db
 from ..messages import notices
 from ..models import Appointment
-from . import booking
+from . import booking, bp
 from .booking import BookingError, SlotTaken, Stale
 from .forms import CancelForm, StatusForm, seen_version
-from .views import bp
 
 STATUS_WORDS = {
     "arrived": "Marked as arrived.",

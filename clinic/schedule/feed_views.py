@@ -1,6 +1,6 @@
 """iCalendar: one appointment as .ics, and each therapist's private feed with its settings page."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -9,10 +9,10 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
 from ..public_url import public_url
+from . import feeds_bp as bp
 from . import ical
 from .forms import StatusForm
 
-bp = Blueprint("feeds", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 

@@ -13,11 +13,10 @@ from ..extensions import db
 from ..messages import notices
 from ..models import Appointment, Service
 from ..request_numbers import as_id
-from . import booking, picker
+from . import booking, bp, picker
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale
+from .catalogue import active_services, default_service
 from .forms import BookingForm, CancelForm, RescheduleForm, StatusForm, seen_version
-from .services import active_services, default_service
-from .views import bp
 
 
 def _fill_choices(form, selected_service: int | None = None) -> None:

@@ -12,10 +12,10 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
 from ..rules.follow_ups import covered_dates
 from ..rules.scheduling import ProposedSlot, day_label, day_start, propose_series
-from . import hours as opening
-from .booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
-from .services import active_services, default_service
-from .slot_guard import Overlap, write_slots
+from ..schedule import hours as opening
+from ..schedule.booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
+from ..schedule.catalogue import active_services, default_service
+from ..schedule.slot_guard import Overlap, write_slots
 
 DEFAULT_TIME = time(10)
 SEARCH_DAYS = 14

@@ -7,7 +7,7 @@ no clinical data (the front desk uses it): client display name, service, times, 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
 from .. import audit
@@ -16,10 +16,10 @@ from ..json_input import json_object
 from ..messages import notices
 from ..models import Appointment
 from ..request_numbers import as_id
+from . import api_bp as bp
 from . import booking, calendar
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken
 
-bp = Blueprint("schedule_api", __name__, url_prefix="/api")
 MAX_RANGE = timedelta(days=62)
 FIELDS = {"therapist_id", "client_id", "service_id", "start", "notes", "outside_hours_ok"}
 
