@@ -15,11 +15,13 @@ from ..access import roles_required, scoped
 from ..exports.builder import spreadsheet_cell
 from ..extensions import db
 from ..models import AuditEvent, Client, User
+from ..navigation import add_nav
 from ..panels import add_panel
 from ..request_numbers import query_int
 from .audit_words import describe, record_words
 from .views import bp
 
+add_nav("Audit log", "admin.audit_log", ("owner",), 90)
 AUDIT_PAGE = 100
 CSV_BATCH = 1000
 CSV_MAX_ROWS = 200_000
