@@ -136,13 +136,6 @@ def book(visit_id: int):
         visit = get_scoped_or_404(Visit, visit_id)
         context.update(visit=visit, taken=True, booked=followups.booked_from(visit))
         return render_template("followups/book.html", rows=fresh_rows(), **context), 409
-    for appointment in made:
-        audit.record(
-            "appointment.create",
-            object_type="appointment",
-            object_id=appointment.id,
-            client_id=visit.client_id,
-        )
     notices.appointments_booked(made, current_user)
     db.session.commit()
     flash(f"{len(made)} follow-up{'s' if len(made) != 1 else ''} booked.", "success")

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from flask import jsonify, request
 from flask_login import current_user
 
-from .. import audit
 from ..extensions import db
 from ..json_input import json_object
 from ..messages import notices
@@ -117,12 +116,6 @@ def create_appointment():
             "The therapist is already booked then.",
             nearest_free=[slot_json(s, clinic.tz) for s in taken.nearest],
         )
-    audit.record(
-        "appointment.create",
-        object_type="appointment",
-        object_id=appointment.id,
-        client_id=appointment.client_id,
-    )
     notices.appointments_booked([appointment], current_user)
     db.session.commit()
     return jsonify(appointment_json(appointment, clinic.tz)), 201

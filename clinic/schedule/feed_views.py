@@ -9,8 +9,8 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
 from ..public_url import public_url
+from . import booking, ical
 from . import feeds_bp as bp
-from . import ical
 from .forms import StatusForm
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
@@ -35,7 +35,7 @@ def subscribe(token: str):
 def appointment(appointment_id: int):
     item = get_scoped_or_404(Appointment, appointment_id)
     body = ical.calendar([item], current_user.clinic, current_user.clinic.name)
-    audit.record("appointment.export", object_type="appointment", object_id=item.id, client_id=item.client_id)
+    booking.log("appointment.export", item)
     db.session.commit()
     return Response(
         body,
