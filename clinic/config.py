@@ -171,8 +171,13 @@ DOCUMENT_S3_PREFIX = "documents/"
 DOCUMENT_S3_ENDPOINT_URL: str | None = None
 DOCUMENT_S3_REGION: str | None = None
 
-# Rows per page in lists.
+# Rows per page in lists, one place for every paged list. PAGE_SIZE: the client list. RECALL_PAGE_SIZE:
+# the recall list (the front desk's home counts its clients up to one page, shown as "100+").
+# AUDIT_PAGE_SIZE: the owner's audit log. OUTBOX_PAGE_SIZE: the message outbox and the local mailbox.
 PAGE_SIZE = 50
+RECALL_PAGE_SIZE = 100
+AUDIT_PAGE_SIZE = 100
+OUTBOX_PAGE_SIZE = 50
 
 # Client import (clinic/client_import/): the largest CSV accepted (the app-wide MAX_CONTENT_LENGTH is
 # raised for that one route only), the most rows in one import, and how long an upload waits to be
