@@ -1,7 +1,10 @@
-"""JSON API of appointments for the calendar UI: list a bounded range, book one.
+"""The appointments API for the clinic's own scripts and integrations (docs/api.md): list a bounded
+range, book one. The calendar pages do not call it; they book through their own forms.
 
-Errors are JSON with an "error" text; nothing is written on any error. The appointment JSON carries
-no clinical data (the front desk uses it): client display name, service, times, status, desk notes.
+No tokens: a caller logs in as a member of staff and acts as them (session cookie, CSRF token in
+X-CSRFToken on POST, the same clinic scoping and audit rows as the pages). Errors are JSON with an
+"error" text; nothing is written on any error. The appointment JSON carries no clinical data, so every
+staff role may read it: client display name, service, times, status, desk notes.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -45,6 +48,7 @@ def _instant(value: str, name: str) -> datetime:
 
 @bp.get("/appointments")
 def list_appointments():
+    """Appointments starting in [start, end) (at most 62 days), of one therapist or all."""
     args = request.args
     try:
         start = _instant(args.get("start", "")[:40], "start")
@@ -76,6 +80,7 @@ def list_appointments():
 
 @bp.post("/appointments")
 def create_appointment():
+    """Book one appointment: 201 with it, or a JSON error (400, 404, 409) and nothing written."""
     body = json_object()
     unknown = set(body) - FIELDS
     if unknown:
@@ -134,7 +139,7 @@ def _ref(name: str, body: dict):
 
 
 def appointment_json(appointment: Appointment, tz: ZoneInfo) -> dict:
-    """What the calendar needs, and nothing clinical: the front desk reads it."""
+    """An appointment as the API answers it (docs/api.md), with nothing clinical: every role reads it."""
     return {
         "id": appointment.id,
         "therapist_id": appointment.therapist_id,
@@ -155,6 +160,7 @@ def appointment_json(appointment: Appointment, tz: ZoneInfo) -> dict:
 
 
 def slot_json(start: datetime, tz: ZoneInfo) -> dict:
+    """A free start offered instead of a taken one."""
     local = start.astimezone(tz)
     return {
         "start": local.isoformat(),
