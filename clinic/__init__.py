@@ -35,8 +35,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("CLINIC")
+        # Two unprefixed variables win, as hosting platforms set them (both documented in config.py).
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        if os.environ.get("REDIS_URL") and not app.testing:
+            app.config["REDIS_URL"] = os.environ["REDIS_URL"]
     else:
         app.config.update(test_config)
 
@@ -147,13 +150,14 @@ BLUEPRINTS = (
     "clinic.home.views:bp",
     "clinic.clients.views:bp",
     "clinic.client_import.views:bp",
-    "clinic.intake.views:bp",
-    "clinic.intake.public:bp",
+    "clinic.intake:bp",
+    "clinic.intake:public_bp",
     "clinic.screening.views:bp",
     "clinic.visits.views:bp",
-    "clinic.schedule.views:bp",
-    "clinic.schedule.api:bp",
-    "clinic.schedule.feeds:bp",
+    "clinic.schedule:bp",
+    "clinic.schedule:api_bp",
+    "clinic.schedule:feeds_bp",
+    "clinic.followups:bp",
     "clinic.aftercare.views:bp",
     "clinic.aftercare.public:bp",
     "clinic.settings.views:bp",

@@ -97,6 +97,22 @@ LOGIN_MAX_FAILURES_PER_IP = 50
 PASSWORD_RESET_MAX_PER_ACCOUNT = 3
 PASSWORD_RESET_MAX_PER_IP = 10
 
+# Self-intake forms (clinic/intake/links.py): a person sends one form, so more than this many sent from
+# one IP address to one clinic within 10 minutes are refused.
+SELF_INTAKE_MAX_SUBMISSIONS_PER_IP = 10
+
+# Logging (clinic/logging.py), to standard error: the level of the app's "clinic" logger (DEBUG, INFO,
+# WARNING, ERROR), and whether each request is logged as one line (method, path with any private token
+# replaced by its route, status, milliseconds). The benches set WARNING; the tests turn request lines off.
+LOG_LEVEL = "INFO"
+LOG_REQUESTS = True
+
+# gunicorn (clinic/gunicorn_conf.py) reads these two from the environment without the CLINIC_ prefix,
+# before any app exists (instance/config.py does not set them): KNOTWORK_BIND, the address it listens
+# on, and KNOTWORK_WORKERS, how many worker processes. The values here are their defaults.
+KNOTWORK_BIND = "127.0.0.1:8000"
+KNOTWORK_WORKERS = 4
+
 # argon2id cost (argon2-cffi's RFC 9106 low-memory profile). Tests lower it to stay fast.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST_KIB = 65_536
@@ -141,7 +157,9 @@ SMS_TIMEOUT = 15
 # (1, 5, 30 and 120 minutes). Drills shorten them, e.g. [2, 2, 2, 2].
 MESSAGE_RETRY_WAIT_SECONDS: list[int] | None = None
 # The task queue: a SQLite file in the instance folder (QUEUE_FILE, default instance/queue.sqlite3),
-# or Redis when REDIS_URL is set (several app servers and workers). REDIS_URL in the environment wins.
+# or Redis when REDIS_URL is set (several app servers and workers). REDIS_URL in the environment (no
+# prefix, as hosting platforms set it) wins over this key and CLINIC_REDIS_URL, outside tests
+# (clinic/__init__.py, with DATABASE_URL).
 QUEUE_FILE: str | None = None
 REDIS_URL: str | None = None
 # Whole-clinic exports (clinic/exports/): the ZIP holds every health record in plain form, so it is
@@ -171,8 +189,13 @@ DOCUMENT_S3_PREFIX = "documents/"
 DOCUMENT_S3_ENDPOINT_URL: str | None = None
 DOCUMENT_S3_REGION: str | None = None
 
-# Rows per page in lists.
+# Rows per page in lists, one place for every paged list. PAGE_SIZE: the client list. RECALL_PAGE_SIZE:
+# the recall list (the front desk's home counts its clients up to one page, shown as "100+").
+# AUDIT_PAGE_SIZE: the owner's audit log. OUTBOX_PAGE_SIZE: the message outbox and the local mailbox.
 PAGE_SIZE = 50
+RECALL_PAGE_SIZE = 100
+AUDIT_PAGE_SIZE = 100
+OUTBOX_PAGE_SIZE = 50
 
 # Client import (clinic/client_import/): the largest CSV accepted (the app-wide MAX_CONTENT_LENGTH is
 # raised for that one route only), the most rows in one import, and how long an upload waits to be

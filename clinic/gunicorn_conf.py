@@ -3,8 +3,14 @@
 import gc
 import os
 
-bind = os.environ.get("KNOTWORK_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("KNOTWORK_WORKERS", "4"))
+# Not `from . import config`: gunicorn takes every name of this module that is one of its settings,
+# and "config" is one.
+from .config import KNOTWORK_BIND, KNOTWORK_WORKERS
+
+# Read before any app exists, so straight from the environment; the defaults and their documentation
+# are in clinic/config.py and the README.
+bind = os.environ.get("KNOTWORK_BIND", KNOTWORK_BIND)
+workers = int(os.environ.get("KNOTWORK_WORKERS", KNOTWORK_WORKERS))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 20

@@ -37,7 +37,7 @@ def configure_logging(app: Flask) -> None:
     handler.addFilter(RequestIdFilter())
     logger = logging.getLogger("clinic")
     logger.handlers[:] = [handler]
-    logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    logger.setLevel(app.config["LOG_LEVEL"])
     logger.propagate = False
     # Werkzeug's development server logs each request line with its query and any private token;
     # the line above replaces it.
@@ -51,7 +51,7 @@ def configure_logging(app: Flask) -> None:
     @app.after_request
     def _log_request(response):
         started = g.get("request_started")
-        if started is not None and app.config.get("LOG_REQUESTS", True):
+        if started is not None and app.config["LOG_REQUESTS"]:
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.info("%s %s %s %.1fms", request.method, loggable_path(), response.status_code, elapsed_ms)
         response.headers["X-Request-Id"] = g.get("request_id", "-")

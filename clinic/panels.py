@@ -2,6 +2,13 @@
 
 A feature registers a panel with the roles that may see it and a loader that fetches its data,
 so the page's own view stays small and a feature never edits another feature's template.
+
+One way to register: a feature's panels module (``<feature>/panels.py``, or a ``*_panel.py`` module)
+calls ``add_panel(page, template, roles, order, loader)`` at module level, and the module that defines
+the feature's blueprint imports it (for a package blueprint, at the bottom of ``__init__.py`` with the
+view modules). Never inside a function or a ``bp.record`` callback: the panels then exist as soon as
+the feature is imported, whichever app or test imports it. Registering the same template twice on a
+page keeps the first. Pages: "home", "client", "visit", "visit_actions", "alerts", "follow_ups".
 """
 
 from collections.abc import Callable
@@ -24,6 +31,8 @@ _PANELS: dict[str, list[Panel]] = {}
 
 
 def add_panel(page: str, template: str, roles: tuple[str, ...], order: int, loader=None) -> None:
+    """Show `template` on `page` to the `roles`, in `order`; `loader(**page_context)` gives its data
+    (None hides it on that page). Call at import time, at module level."""
     panels = _PANELS.setdefault(page, [])
     if any(panel.template == template for panel in panels):
         return

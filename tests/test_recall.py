@@ -140,7 +140,7 @@ def test_one_query_however_many_clients(app, clinic_id, therapist, people):
 
 
 def test_pages_of_a_hundred(app, clinic_id, therapist, monkeypatch):
-    monkeypatch.setattr(recall, "PAGE_SIZE", 3)
+    monkeypatch.setitem(app.config, "RECALL_PAGE_SIZE", 3)
     for i in range(4):
         client = create_client(app, clinic_id, f"P{i}", "Paged")
         legacy_visit_row(

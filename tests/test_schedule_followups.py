@@ -6,8 +6,8 @@ from datetime import date, time
 import pytest
 
 from clinic.extensions import db
+from clinic.followups import services as followups
 from clinic.models import Visit
-from clinic.schedule import followups
 from tests.conftest import table_counts
 from tests.factories import (
     LONDON,

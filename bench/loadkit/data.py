@@ -1,37 +1,42 @@
-"""The vocabulary of the bench data: names from many places, presentations, conditions, note text, hours."""
+"""The vocabulary of the bench data: names from many places, presentations, conditions, note text, hours.
+
+What the demo already has (client names, streets, referrals, note text, services, cancel reasons) is
+imported from the demo modules and only extended here, so bench data and demo data cannot drift apart.
+"""
 
 from datetime import time
 
+from clinic.clients import demo as demo_clients
+from clinic.schedule import demo as demo_calendar
+from clinic.visits import demo as demo_visits
+
+# The demo's client names first, then more from many places (20,000 clients want a wider spread).
 FIRST = (
-    "Maya Oliver Zoë Amara Liam Siobhán Tomasz Aisha Noah Ingrid Kofi Mei Rahul Élodie Jonas Fatima Grace "
-    "Mateo Hana Declan Priya Sven Chidi Lucía Eleanor Yusuf Freya Ravi Nadia Callum Anna James Sarah David "
-    "Emma Michael Olivia Daniel Sophie Thomas Chloe Matthew Lucy Joseph Hannah Samuel Ella Benjamin Amelia "
-    "Ahmed Leila Omar Yasmin Wei Jun Li Na Kenji Yuki Sakura Hiroshi Arjun Ananya Vikram Divya Sanjay "
-    "Olga Dmitri Katarzyna Piotr Agnieszka Bogdan Ioana Andrei Eszter Gábor Jiří Tereza Lars Astrid "
-    "Bjørn Sigrid Pekka Aino Giulia Marco Chiara Luca Inês João Carmen Pablo Nuno Beatriz Ayodele "
-    "Ngozi Tendai Thandiwe Kwabena Efua Malik Imani Darnell Keisha Rory Niamh Ciarán Aoife Eilidh Fraser"
-).split()
+    *demo_clients.FIRST,
+    *(
+        "Anna James Sarah David Emma Michael Olivia Daniel Sophie Thomas Chloe Matthew Lucy Joseph "
+        "Hannah Samuel Ella Benjamin Amelia Ahmed Leila Omar Yasmin Wei Jun Li Na Kenji Yuki Sakura "
+        "Hiroshi Arjun Ananya Vikram Divya Sanjay Olga Dmitri Katarzyna Piotr Agnieszka Bogdan Ioana "
+        "Andrei Eszter Gábor Jiří Tereza Lars Astrid Bjørn Sigrid Pekka Aino Giulia Marco Chiara Luca "
+        "Inês João Carmen Pablo Nuno Beatriz Ayodele Ngozi Tendai Thandiwe Kwabena Efua Malik Imani "
+        "Darnell Keisha Rory Niamh Ciarán Aoife Eilidh Fraser"
+    ).split(),
+)
 LAST = (
-    (
-        "Okafor Bennett Ngô-Łukasiewicz Adeyemi Walsh Ní_Bhriain Kowalczyk Rahman Fletcher Lindqvist Mensah "
-        "Chen Iyer Moreau Becker Haddad Thompson García Sato O'Brien Nair Johansson Eze Fernández Hughes "
-        "Demir Larsen Patel Novak MacLeod Smith Jones Williams Taylor Brown Davies Evans Wilson Roberts "
-        "Johnson Wright Robinson Wood Thompson Walker White Edwards Green Hall Martin Clarke Jackson Clark "
-        "Wang Zhang Liu Huang Zhao Nguyen Tran Pham Kim Park Lee Choi Suzuki Takahashi Watanabe Yamamoto "
-        "Singh Kumar Sharma Gupta Shah Mehta Khan Ali Hussain Begum Akhtar Mahmood Rossi Russo Ferrari "
-        "Esposito Bianchi Romano Müller Schmidt Schneider Fischer Weber Wagner Dubois Lefebvre Laurent "
-        "Silva Santos Oliveira Pereira Costa Rodrigues Kowalski Wiśniewski Nowak Horváth Nagy Popescu "
-        "Ivanova Petrov Jensen Nielsen Hansen Andersen Virtanen Korhonen O'Connor Murphy Kelly Byrne "
-        "Ryan McCarthy Campbell Stewart Macdonald Reid Okoro Nwosu Boateng Owusu Abubakar Diallo Traoré"
-    )
-    .replace("_", " ")
-    .split()
+    *demo_clients.LAST,
+    *(
+        "Smith Jones Williams Taylor Brown Davies Evans Wilson Roberts Johnson Wright Robinson Wood "
+        "Thompson Walker White Edwards Green Hall Martin Clarke Jackson Clark Wang Zhang Liu Huang Zhao "
+        "Nguyen Tran Pham Kim Park Lee Choi Suzuki Takahashi Watanabe Yamamoto Singh Kumar Sharma Gupta "
+        "Shah Mehta Khan Ali Hussain Begum Akhtar Mahmood Rossi Russo Ferrari Esposito Bianchi Romano "
+        "Müller Schmidt Schneider Fischer Weber Wagner Dubois Lefebvre Laurent Silva Santos Oliveira "
+        "Pereira Costa Rodrigues Kowalski Wiśniewski Nowak Horváth Nagy Popescu Ivanova Petrov Jensen "
+        "Nielsen Hansen Andersen Virtanen Korhonen O'Connor Murphy Kelly Byrne Ryan McCarthy Campbell "
+        "Stewart Macdonald Reid Okoro Nwosu Boateng Owusu Abubakar Diallo Traoré"
+    ).split(),
 )
 STREETS = (
-    "Quay Road",
-    "Elm Grove",
-    "Castle Street",
-    "Marine Parade",
+    *demo_clients.STREETS,
     "Station Road",
     "Mill Lane",
     "Church Walk",
@@ -39,15 +44,7 @@ STREETS = (
     "Victoria Terrace",
     "Orchard Close",
 )
-REFERRALS = (
-    "GP",
-    "Physiotherapist",
-    "A friend",
-    "Web search",
-    "Running club",
-    "Employer wellbeing scheme",
-    "",
-)
+REFERRALS = demo_clients.REFERRALS
 NOTES = (
     "",
     "",
@@ -84,18 +81,7 @@ CONDITION_SETS = (
     [{"code": "diabetes"}, {"code": "hypertension_controlled"}],
 )
 SOAP = (
-    (
-        "Stiff and sore after a long week at the desk; {pain}/10 at worst.",
-        "Taut bands palpated; active points reproduce the familiar pain.",
-        "Myofascial pain, responding to treatment.",
-        "Continue; home stretches twice daily.",
-    ),
-    (
-        "Better since last time; still aches by the evening ({pain}/10).",
-        "Fewer active points; range improved.",
-        "Improving.",
-        "Keep to the plan; review at the fourth session.",
-    ),
+    *demo_visits.SOAP,
     (
         "Flared up after a weekend of gardening ({pain}/10).",
         "Two active points, guarding on the left.",
@@ -103,7 +89,7 @@ SOAP = (
         "Lighter pressure; ball work at home every other day.",
     ),
 )
-SERVICES = (("Trigger point therapy, short", 30), ("Trigger point therapy", 60), ("Extended session", 90))
+SERVICES = demo_calendar.SERVICES
 CLINIC_HOURS = {**{d: [(time(8), time(19))] for d in range(5)}, 5: [(time(9), time(14))]}
 # Each therapist's own week (inside the clinic's hours): (weekdays, start, end)
 SHIFTS = (
@@ -114,4 +100,4 @@ SHIFTS = (
     ((0, 2, 4, 5), time(9), time(18)),
     ((0, 1, 3, 4), time(11), time(19)),
 )
-CANCEL_REASONS = ("Client unwell", "Work commitment", "Rebooked by phone", "Childcare fell through")
+CANCEL_REASONS = demo_calendar.CANCEL_REASONS

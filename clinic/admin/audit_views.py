@@ -6,7 +6,7 @@ import io
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-from flask import Response, flash, render_template, request
+from flask import Response, current_app, flash, render_template, request
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -15,12 +15,13 @@ from ..access import roles_required, scoped
 from ..exports.builder import spreadsheet_cell
 from ..extensions import db
 from ..models import AuditEvent, Client, User
+from ..navigation import add_nav
 from ..panels import add_panel
 from ..request_numbers import query_int
 from .audit_words import describe, record_words
 from .views import bp
 
-AUDIT_PAGE = 100
+add_nav("Audit log", "admin.audit_log", ("owner",), 90)
 CSV_BATCH = 1000
 CSV_MAX_ROWS = 200_000
 RECORD_LINKS = {  # object type -> (endpoint, its id parameter): where a row's record opens
@@ -68,13 +69,14 @@ def audit_log():
     before = query_int("before")
     if before:
         query = query.where(AuditEvent.id < before)
-    events = db.session.scalars(query.limit(AUDIT_PAGE + 1)).all()
+    size = current_app.config["AUDIT_PAGE_SIZE"]
+    events = db.session.scalars(query.limit(size + 1)).all()
     staff = db.session.scalars(scoped(User).order_by(User.name)).all()
     names = _client_names({e.client_id for e in events if e.client_id} | {filters["client"] or 0})
     page = render_template(
         "admin/audit.html",
-        events=events[:AUDIT_PAGE],
-        more=len(events) > AUDIT_PAGE,
+        events=events[:size],
+        more=len(events) > size,
         staff=staff,
         filters=filters,
         names=names,

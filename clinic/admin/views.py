@@ -10,10 +10,12 @@ from ..auth import services as accounts
 from ..auth import two_step
 from ..extensions import db
 from ..models import TwoStep, User
+from ..navigation import add_nav
 from ..schedule import ical
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+add_nav("Staff", "admin.users", ("owner",), 80)
 
 
 @bp.get("/users")

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable
 
 from clinic import bodymap
 from clinic.aftercare.inputs import TreatedPoint
+from clinic.aftercare.palette import ACCENT, MUTED, OUTLINE_FILL, OUTLINE_LINE, TREATED_FILL, TREATED_LINE
 
 FONT = "KnotworkSans"  # registered by clinic.aftercare.pdf
 FONT_BOLD = "KnotworkSans-Bold"
@@ -22,12 +23,6 @@ GAP = 5 * mm
 LABEL_SPACE = 4 * mm
 POINT_RADIUS = 3.3
 
-OUTLINE_FILL = colors.HexColor("#f6f8f8")
-OUTLINE_LINE = colors.HexColor("#8a9694")
-TREATED_FILL = colors.HexColor("#b9dcd6")
-TREATED_LINE = colors.HexColor("#5f9c94")
-POINT_FILL = colors.HexColor("#1f5f5b")
-LABEL = colors.HexColor("#5b6166")
 
 _X0, _Y0, _W, _H = bodymap.VIEWBOX
 SCALE = VIEW_WIDTH / _W
@@ -106,7 +101,7 @@ class BodyDiagram(Flowable):
                 canv.setLineWidth(0.3)
                 canv.addLiteral("\n".join(shaded) + "\nB")
             left = _left(view)
-            canv.setFillColor(LABEL)
+            canv.setFillColor(MUTED)
             canv.setFont(FONT, 6.5)
             canv.drawCentredString(left + VIEW_WIDTH / 2, 0.6 * mm, bodymap.VIEW_LABELS[view])
             self._draw_points(view, left)
@@ -120,7 +115,7 @@ class BodyDiagram(Flowable):
             if position is None:
                 continue
             x, y = _place(*position, left)
-            canv.setFillColor(POINT_FILL)
+            canv.setFillColor(ACCENT)
             canv.circle(x, y, POINT_RADIUS, stroke=1, fill=1)
             canv.setFillColor(colors.white)
             canv.setFont(FONT_BOLD, 4.6)

@@ -59,8 +59,7 @@ def _home_today(**_) -> dict | None:
     return {"visits": visits} if visits else None
 
 
-def register() -> None:
-    add_panel("visit_actions", "aftercare/_visit_action.html", ALL_ROLES, 10, lambda **_: {})
-    # Therapists and owners reach every sheet from the visit list and the visit page.
-    add_panel("client", "aftercare/_client_sheets.html", ("frontdesk",), 40, _client_sheets)
-    add_panel("home", "aftercare/_home_today.html", ALL_ROLES, 15, _home_today)
+add_panel("visit_actions", "aftercare/_visit_action.html", ALL_ROLES, 10, lambda **_: {})
+# Therapists and owners reach every sheet from the visit list and the visit page.
+add_panel("client", "aftercare/_client_sheets.html", ("frontdesk",), 40, _client_sheets)
+add_panel("home", "aftercare/_home_today.html", ALL_ROLES, 15, _home_today)

@@ -11,7 +11,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -35,6 +34,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from clinic.aftercare.diagram import body_diagram
 from clinic.aftercare.layout import Box, Columns, NumberedCanvas, SheetStart
+from clinic.aftercare.palette import ACCENT, ALERT_BG, ALERT_INK, ALERT_LINE, INK, MUTED, RULE, TABLE_HEAD_BG
 from clinic.aftercare.sheet import AftercareSheet, Section
 from clinic.aftercare.wording import CALL_CLINIC_HEADING, URGENT_HEADING
 
@@ -45,15 +45,6 @@ PAPER_SIZES = {"A4": A4, "Letter": LETTER}
 PDF_TITLE = "Aftercare sheet"  # never the client's name: titles show in tabs, print queues and logs
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 17 * mm, 14 * mm, 20 * mm
 LOGO_MAX_W, LOGO_MAX_H = 42 * mm, 18 * mm
-
-INK = colors.HexColor("#222222")
-MUTED = colors.HexColor("#5b6166")
-ACCENT = colors.HexColor("#1f5f5b")
-RULE = colors.HexColor("#c9d3d2")
-ALERT_BG = colors.HexColor("#fdf0eb")
-ALERT_LINE = colors.HexColor("#d9826b")
-ALERT_INK = colors.HexColor("#9b2c14")
-TABLE_HEAD_BG = colors.HexColor("#e8f0ef")
 
 
 def _register_fonts() -> None:

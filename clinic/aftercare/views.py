@@ -27,11 +27,6 @@ bp = Blueprint("aftercare", __name__)
 VISIT_OPTIONS = (selectinload(Visit.points), joinedload(Visit.client), joinedload(Visit.therapist))
 
 
-@bp.record
-def _setup(state):
-    panels.register()
-
-
 def _pdf_response(pdf: bytes, filename: str) -> Response:
     # Inline: the sheet opens in the browser's viewer, one tap from printing, instead of landing in a
     # downloads folder. The file name carries a date and an id, never a name: print queues show it.

@@ -16,6 +16,7 @@ from ..models import Clinic, Service
 from ..panels import add_panel
 from ..public_url import public_url
 from ..rules.online_booking import LIMITS, WHO
+from ..schedule.booking import log as log_appointment
 from . import approvals
 from .policy import policy, save_policy
 
@@ -107,7 +108,7 @@ def _awaiting_or_404(request_id: int):
 
 def _decided(action: str, appointment, done: str):
     """The one audit row, commit and answer of an approval or a decline."""
-    audit.record(action, object_type="appointment", object_id=appointment.id, client_id=appointment.client_id)
+    log_appointment(action, appointment)
     db.session.commit()
     flash(done, "success")
     return redirect(url_for("home.index"))

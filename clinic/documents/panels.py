@@ -71,6 +71,5 @@ def visit_panel(visit: Visit, **_) -> dict:
     }
 
 
-def register() -> None:
-    add_panel("client", "documents/_panel.html", CLINICAL_ROLES, 35, client_panel)
-    add_panel("visit", "documents/_panel.html", CLINICAL_ROLES, 30, visit_panel)
+add_panel("client", "documents/_panel.html", CLINICAL_ROLES, 35, client_panel)
+add_panel("visit", "documents/_panel.html", CLINICAL_ROLES, 30, visit_panel)

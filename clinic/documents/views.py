@@ -15,7 +15,10 @@ from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
 from ..extensions import db
 from ..models import Client, Document, Visit
-from . import services
+from . import (
+    panels,  # noqa: F401  (its panels register on import)
+    services,
+)
 from .checks import FileRefused
 from .forms import UploadForm
 from .store import DocumentStoreError
@@ -28,9 +31,6 @@ FORM_SLACK = 1024 * 1024
 
 @bp.record_once
 def _setup(state):
-    from . import panels
-
-    panels.register()
     # First of all before-request hooks: CSRF reads the form, so the larger limit must be set before.
     state.app.before_request_funcs.setdefault(None, []).insert(0, _upload_size_limit)
 

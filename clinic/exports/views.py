@@ -21,12 +21,8 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 log = logging.getLogger(__name__)
 RECENT_JOBS = 10
 REFRESH_SECONDS = 2
-
-
-@bp.record
-def _setup(_state):
-    add_nav("Export", "exports.index", ("owner",), 85)
-    add_panel("client", "exports/_client_panel.html", ("owner",), 90, lambda **_: {"column": "side"})
+add_nav("Export", "exports.index", ("owner",), 85)
+add_panel("client", "exports/_client_panel.html", ("owner",), 90, lambda **_: {"column": "side"})
 
 
 def _attachment(body, mimetype: str, filename: str) -> Response:

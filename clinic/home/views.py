@@ -4,12 +4,15 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from ..access import ALL_ROLES
 from ..clock import clinic_now
 from ..extensions import db
 from ..models import User
+from ..navigation import add_nav
 from ..panels import panels_for
 
 bp = Blueprint("home", __name__)
+add_nav("Home", "home.index", ALL_ROLES, 0)
 
 
 @bp.app_context_processor

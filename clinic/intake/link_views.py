@@ -12,11 +12,11 @@ from ..access import clinical_roles_required
 from ..clock import clinic_today
 from ..extensions import db
 from ..public_url import public_url
-from . import links, services
+from . import bp, links, services
 from .describe import diff
 from .forms import ActionForm
 from .health import InvalidHealthData
-from .views import _based_on, _client, bp, view_of
+from .health_views import _based_on, _client, view_of
 
 
 def _audit(action: str, link, client_id: int) -> None:

@@ -24,9 +24,9 @@ from .health import normalise, to_json
 LIFETIME = timedelta(days=7)
 TOKEN_BYTES = 32
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
-# A person sends one form; a burst of submissions from one address within the window is refused.
+# A person sends one form; a burst of submissions from one address within the window is refused
+# (SELF_INTAKE_MAX_SUBMISSIONS_PER_IP in config.py).
 SUBMISSION_WINDOW = timedelta(minutes=10)
-DEFAULT_MAX_SUBMISSIONS_PER_IP = 10
 OPEN, SUBMITTED, ACCEPTED, REJECTED, REVOKED = "pending", "submitted", "accepted", "rejected", "revoked"
 
 
@@ -81,7 +81,7 @@ def live_link(token: str) -> IntakeLink | None:
 
 
 def too_many_submissions(clinic_id: int, ip: str) -> bool:
-    limit = current_app.config.get("SELF_INTAKE_MAX_SUBMISSIONS_PER_IP", DEFAULT_MAX_SUBMISSIONS_PER_IP)
+    limit = current_app.config["SELF_INTAKE_MAX_SUBMISSIONS_PER_IP"]
     since = utcnow() - SUBMISSION_WINDOW
     count = db.session.scalar(
         select(func.count(AuditEvent.id)).where(

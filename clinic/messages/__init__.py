@@ -4,7 +4,6 @@ kinds.py and wording.py say what is written; consent.py who may get what; outbox
 queue.py (Huey) and reminders.py decide when; delivery.py, render.py and transports.py send.
 """
 
-import os
 from urllib.parse import urlsplit
 
 from flask import Flask
@@ -20,8 +19,6 @@ def configure_messages(app: Flask) -> None:
     host = urlsplit(config["PUBLIC_BASE_URL"]).hostname or "localhost"
     config["MAIL_FROM"] = config.get("MAIL_FROM") or f"knotwork@{host}"
     config["MAIL_ID_DOMAIN"] = config.get("MAIL_ID_DOMAIN") or host
-    if os.environ.get("REDIS_URL") and not app.testing:
-        config["REDIS_URL"] = os.environ["REDIS_URL"]
     if not config.get("MAIL_TRANSPORT"):
         config["MAIL_TRANSPORT"] = "smtp" if config.get("SMTP_HOST") else "mailbox"
         if config["MAIL_TRANSPORT"] == "mailbox" and not (app.debug or app.testing):

@@ -3,7 +3,7 @@
 from email import policy
 from email.parser import BytesParser
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
 
@@ -21,7 +21,6 @@ from .settings import message_settings, save_message_settings
 
 bp = Blueprint("messages", __name__)
 add_nav("Messages", "messages.outbox", ("owner",), 75)
-PAGE = 50
 STATUS_ORDER = case(
     {"failed": 0, "bounced": 1, "queued": 2, "sending": 3, "suppressed": 4, "sent": 5}, value=Message.status
 )
@@ -38,7 +37,8 @@ def outbox():
         query = query.where(Message.status == status)
     if before:
         query = query.where(Message.id < before)
-    rows = db.session.scalars(query.limit(PAGE + 1)).all()
+    size = current_app.config["OUTBOX_PAGE_SIZE"]
+    rows = db.session.scalars(query.limit(size + 1)).all()
     problems = db.session.scalar(
         select(db.func.count(Message.id)).where(
             Message.clinic_id == current_user.clinic_id, Message.status.in_(("failed", "bounced"))
@@ -47,8 +47,8 @@ def outbox():
     audit.record("messages.view", object_type="outbox")
     page = render_template(
         "messages/outbox.html",
-        rows=rows[:PAGE],
-        more=len(rows) > PAGE,
+        rows=rows[:size],
+        more=len(rows) > size,
         status=status,
         problems=problems,
         kinds=KINDS,
@@ -89,7 +89,8 @@ def retry(message_id: int):
 @bp.get("/messages/mailbox")
 @roles_required("owner")
 def mailbox():
-    items = db.session.scalars(scoped(MailboxItem).order_by(MailboxItem.id.desc()).limit(PAGE)).all()
+    newest = scoped(MailboxItem).order_by(MailboxItem.id.desc())
+    items = db.session.scalars(newest.limit(current_app.config["OUTBOX_PAGE_SIZE"])).all()
     audit.record("mailbox.view", object_type="mailbox")
     page = render_template("messages/mailbox.html", items=items, transport=_transport_note())
     db.session.commit()

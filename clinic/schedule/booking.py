@@ -4,6 +4,10 @@ The database has the last word on overlaps (PostgreSQL exclusion constraint, SQL
 made here first only gives a friendlier answer; two requests racing for one slot both pass it, and the
 second insert is refused by the database and reported as SlotTaken, like the check would have
 (slot_guard.py: one writer per therapist's calendar, deadlocks retried, never an error page).
+
+Each operation writes its own audit row (log()) when it is told who does it (`created_by` of book(),
+`by` of the others): a staff member's change. The portal and the online booking pass nobody and write
+rows of their own (portal.appointment_move, booking.confirm, ...).
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import audit
 from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
@@ -238,7 +243,9 @@ def book(
     source_visit_id: int | None = None,
     check_hours: bool = True,
 ) -> Appointment:
-    """A new booked appointment; OutsideHours, SlotTaken or BookingError when it cannot be."""
+    """A new booked appointment; OutsideHours, SlotTaken or BookingError when it cannot be.
+
+    Audited as appointment.create when `created_by` (the staff member booking it) is given."""
     duration = timedelta(minutes=service.duration_minutes)
     end = start + duration
     if check_hours and not outside_hours_ok and not is_within_hours(clinic, therapist.id, start, end):
@@ -258,6 +265,8 @@ def book(
         source_visit_id=source_visit_id,
     )
     _guarded_flush(clinic, lambda: db.session.add(appointment), therapist.id, start, duration)
+    if created_by is not None:
+        log("appointment.create", appointment, created_by)
     return appointment
 
 
@@ -270,8 +279,10 @@ def reschedule(
     *,
     seen_version: int | None,
     outside_hours_ok: bool = False,
+    by: User | None = None,
 ) -> None:
-    """Move an appointment (time, therapist, service); nothing changes when it cannot be moved."""
+    """Move an appointment (time, therapist, service); nothing changes when it cannot be moved.
+    Audited as appointment.reschedule when `by` is given."""
     _check_version(appointment, seen_version)
     if appointment.status != "booked":
         raise Stale()
@@ -287,10 +298,20 @@ def reschedule(
         appointment.start_at, appointment.end_at = start, end
 
     _guarded_flush(clinic, move, therapist.id, start, duration, exclude_id=appointment.id)
+    if by is not None:
+        log("appointment.reschedule", appointment, by)
 
 
-def set_status(appointment: Appointment, status: str, *, seen_version: int | None, reason: str = "") -> None:
-    """Arrived, completed, no-show or cancelled (with a reason); Stale when the status does not allow it."""
+def set_status(
+    appointment: Appointment,
+    status: str,
+    *,
+    seen_version: int | None,
+    reason: str = "",
+    by: User | None = None,
+) -> None:
+    """Arrived, completed, no-show or cancelled (with a reason); Stale when the status does not allow it.
+    Audited (AUDIT_ACTIONS) when `by` is given."""
     if status not in TRANSITIONS:
         raise BookingError("Unknown status.", "status")
     _check_version(appointment, seen_version)
@@ -308,6 +329,8 @@ def set_status(appointment: Appointment, status: str, *, seen_version: int | Non
         db.session.flush()
     except StaleDataError:
         raise Stale() from None
+    if by is not None:
+        log(AUDIT_ACTIONS[status], appointment, by)
 
 
 def can_undo_cancel(appointment: Appointment, now: datetime) -> bool:
@@ -320,8 +343,11 @@ def can_undo_cancel(appointment: Appointment, now: datetime) -> bool:
     )
 
 
-def undo_cancel(clinic: Clinic, appointment: Appointment, *, seen_version: int | None) -> None:
-    """Booked again, as it was: Stale when the window has passed, SlotTaken when the time was given away."""
+def undo_cancel(
+    clinic: Clinic, appointment: Appointment, *, seen_version: int | None, by: User | None = None
+) -> None:
+    """Booked again, as it was: Stale when the window has passed, SlotTaken when the time was given away.
+    Audited as appointment.undo_cancel when `by` is given."""
     _check_version(appointment, seen_version)
     if not can_undo_cancel(appointment, utcnow()):
         raise Stale()
@@ -331,6 +357,19 @@ def undo_cancel(clinic: Clinic, appointment: Appointment, *, seen_version: int |
 
     duration = appointment.end_at - appointment.start_at
     _guarded_flush(clinic, restore, appointment.therapist_id, appointment.start_at, duration, appointment.id)
+    if by is not None:
+        log("appointment.undo_cancel", appointment, by)
+
+
+def log(action: str, appointment: Appointment, user: User | None = None) -> None:
+    """The appointment's audit row: the action, the appointment and its client (ids only)."""
+    audit.record(
+        action,
+        object_type="appointment",
+        object_id=appointment.id,
+        client_id=appointment.client_id,
+        user=user,
+    )
 
 
 def _check_version(appointment: Appointment, seen_version: int | None) -> None:

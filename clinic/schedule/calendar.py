@@ -54,7 +54,9 @@ def _window(clinic_id: int, start: datetime, end: datetime, therapist_ids: list[
 def appointments_between(
     clinic_id: int, start: datetime, end: datetime, therapist_ids: list[int]
 ) -> list[Appointment]:
-    """Appointments starting in [start, end) of these therapists, with client and service: one query."""
+    """Appointments starting in [start, end) of these therapists, every status, with client and service
+    loaded, by start: one query. The one place that asks for a therapist's appointments between two
+    times (the calendar's API, the home page's day, the iCalendar feed)."""
     if not therapist_ids:
         return []
     return list(

@@ -27,7 +27,7 @@ def _on_grid(form, field):
         raise ValidationError(f"Use a time in steps of {STEP_MINUTES} minutes, e.g. 10:00 or 10:05.")
 
 
-def _int_or_none(value):
+def int_or_none(value):
     """The chosen id, kept as typed when it is not a usable id, so the service can say what is wrong."""
     number = as_id(value)
     return number if number is not None else (value if value not in ("", None) else None)
@@ -35,8 +35,8 @@ def _int_or_none(value):
 
 class _SlotFields(FlaskForm):
     # Choices are filled by the view; the service checks the ids against the clinic (404 otherwise).
-    therapist = SelectField("Therapist", coerce=_int_or_none, validate_choice=False)
-    service = SelectField("Service", coerce=_int_or_none, validate_choice=False)
+    therapist = SelectField("Therapist", coerce=int_or_none, validate_choice=False)
+    service = SelectField("Service", coerce=int_or_none, validate_choice=False)
     date = DateField("Date", validators=[InputRequired(message="Choose a date.")])
     time = TimeField(
         "Start time",
@@ -48,7 +48,7 @@ class _SlotFields(FlaskForm):
 
 
 class BookingForm(_SlotFields):
-    client = SelectField("Client", coerce=_int_or_none, validate_choice=False, render_kw={"size": 8})
+    client = SelectField("Client", coerce=int_or_none, validate_choice=False, render_kw={"size": 8})
     notes = TextAreaField(
         "Notes for the desk",
         validators=[Optional(), Length(max=500)],
@@ -141,14 +141,6 @@ for _day in range(7):
                 f"d{_day}_{_i}_{_part}",
                 TimeField(f"{_label}", validators=[Optional(), _on_grid], render_kw=STEP_SECONDS),
             )
-
-
-class FollowUpForm(FlaskForm):
-    """The series' rows (date, time, include) are read from the request by the view: their count varies."""
-
-    service = SelectField("Service", coerce=_int_or_none, validate_choice=False)
-    outside_hours_ok = BooleanField("Book outside opening hours")
-    date_ok = BooleanField("Yes, this date is right")
 
 
 def seen_version(form) -> int | None:

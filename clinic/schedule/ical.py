@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager
 
 from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed, Clinic, User
+from .calendar import appointments_between
 
 PRODID = "-//Knotwork//Clinic calendar//EN"
 FEED_ROLES = CLINICAL_ROLES  # who has a calendar of their own to subscribe to
@@ -62,21 +62,8 @@ def calendar(appointments: list[Appointment], clinic: Clinic, name: str) -> byte
 
 
 def feed_appointments(user: User, now: datetime) -> list[Appointment]:
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .join(Appointment.client)
-            .join(Appointment.service)
-            .options(contains_eager(Appointment.client), contains_eager(Appointment.service))
-            .where(
-                Appointment.clinic_id == user.clinic_id,
-                Appointment.therapist_id == user.id,
-                Appointment.start_at >= now - FEED_PAST,
-                Appointment.start_at < now + FEED_FUTURE,
-            )
-            .order_by(Appointment.start_at)
-        ).unique()
-    )
+    """The therapist's appointments of the feed's window, cancelled ones too (as STATUS:CANCELLED)."""
+    return appointments_between(user.clinic_id, now - FEED_PAST, now + FEED_FUTURE, [user.id])
 
 
 def create_feed(user: User) -> tuple[CalendarFeed, str]:

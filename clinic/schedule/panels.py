@@ -12,6 +12,7 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
 from ..panels import add_panel
 from ..rules.scheduling import day_start
+from .calendar import appointments_between
 
 UPCOMING_SHOWN = 5  # in view; the rest of the list folds under "N more" (same query, no extra page)
 UPCOMING_MOST = 100  # a guard, far above any real client's diary: beyond it the calendar is the place
@@ -31,23 +32,12 @@ def today_panel(**_context) -> dict:
     tz = current_user.clinic.tz
     today = clinic_today(current_user.clinic)
     start = day_start(today, tz)
-    rows = list(
-        db.session.scalars(
-            select(Appointment)
-            .join(Appointment.client)
-            .join(Appointment.service)
-            .options(contains_eager(Appointment.client), contains_eager(Appointment.service))
-            .where(
-                Appointment.clinic_id == current_user.clinic_id,
-                Appointment.therapist_id == current_user.id,
-                Appointment.start_at >= start,
-                Appointment.start_at
-                < day_start(today + timedelta(days=1), tz),  # 23 or 25 h on a clock change
-                Appointment.status != "cancelled",
-            )
-            .order_by(Appointment.start_at)
-        ).unique()
-    )
+    end = day_start(today + timedelta(days=1), tz)  # 23 or 25 h on a clock change
+    rows = [
+        appointment
+        for appointment in appointments_between(current_user.clinic_id, start, end, [current_user.id])
+        if appointment.status != "cancelled"
+    ]
     alerts = _standing_alerts({a.client_id for a in rows}, today) if rows else {}
     return {"rows": rows, "alerts": alerts, "today": today}
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import exists, select
 
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Visit
 from ..rules.scheduling import day_start
-
-PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,8 @@ def _phase(frequency: dict | None) -> str | None:
 
 
 def due_clients(clinic_id: int, tz: ZoneInfo, today: date, page: int = 1) -> tuple[list[RecallRow], bool]:
-    """Most overdue first; `more` says whether another page follows."""
+    """Most overdue first, RECALL_PAGE_SIZE a page; `more` says whether another page follows."""
+    size = current_app.config["RECALL_PAGE_SIZE"]
     today_start = day_start(today, tz)
     booked = exists().where(
         Appointment.client_id == Client.id,
@@ -56,11 +56,11 @@ def due_clients(clinic_id: int, tz: ZoneInfo, today: date, page: int = 1) -> tup
             ~booked,
         )
         .order_by(Client.due_on, Client.last_key, Client.id)
-        .limit(PAGE_SIZE + 1)
-        .offset((page - 1) * PAGE_SIZE)
+        .limit(size + 1)
+        .offset((page - 1) * size)
     )
     rows = [
         RecallRow(client, visit_id, visit_date, next_due, _phase(frequency))
         for client, visit_id, visit_date, next_due, frequency in db.session.execute(query)
     ]
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    return rows[:size], len(rows) > size

@@ -7,11 +7,10 @@ from .. import audit
 from ..access import CLINICAL_ROLES, get_scoped_or_404, roles_required
 from ..extensions import db
 from ..models import Service, User
+from . import bp, catalogue
 from . import hours as opening
-from . import services as catalogue
 from .booking import bookable_therapists
 from .forms import HoursForm, ServiceForm, StatusForm
-from .views import bp
 
 
 @bp.route("/settings/services", methods=["GET", "POST"])

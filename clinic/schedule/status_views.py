@@ -7,15 +7,13 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit
 from ..access import get_scoped_or_404
 from ..extensions import db
 from ..messages import notices
 from ..models import Appointment
-from . import booking
+from . import booking, bp
 from .booking import BookingError, SlotTaken, Stale
 from .forms import CancelForm, StatusForm, seen_version
-from .views import bp
 
 STATUS_WORDS = {
     "arrived": "Marked as arrived.",
@@ -53,7 +51,7 @@ def set_status(appointment_id: int):
 
 def _change_status(item: Appointment, status: str, version: int | None, reason: str, cancel_form):
     try:
-        booking.set_status(item, status, seen_version=version, reason=reason)
+        booking.set_status(item, status, seen_version=version, reason=reason, by=current_user)
     except BookingError as error:
         form = cancel_form or CancelForm()
         form.reason.errors = [*form.reason.errors, str(error)]
@@ -75,9 +73,6 @@ def _change_status(item: Appointment, status: str, version: int | None, reason: 
             transitions=booking.TRANSITIONS,
             stale=True,
         ), 409
-    audit.record(
-        booking.AUDIT_ACTIONS[status], object_type="appointment", object_id=item.id, client_id=item.client_id
-    )
     if status == "cancelled":
         # held a little past the undo window, so an undone cancel never reaches the client
         notices.appointment_cancelled(item, current_user, hold=booking.UNDO_CANCEL + timedelta(minutes=2))
@@ -99,15 +94,12 @@ def undo_cancel(appointment_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        booking.undo_cancel(current_user.clinic, item, seen_version=seen_version(form))
+        booking.undo_cancel(current_user.clinic, item, seen_version=seen_version(form), by=current_user)
     except (Stale, SlotTaken):
         db.session.rollback()
         flash("This cancel can no longer be undone (too late, or the time was booked meanwhile).", "error")
         return redirect(url_for("schedule.appointment", appointment_id=appointment_id))
     withdrawn = notices.cancellation_withdrawn(item)
-    audit.record(
-        "appointment.undo_cancel", object_type="appointment", object_id=item.id, client_id=item.client_id
-    )
     db.session.commit()
     flash(
         "The appointment is booked again." + (" The client was not told of the cancel." if withdrawn else ""),

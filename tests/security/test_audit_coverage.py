@@ -300,7 +300,7 @@ AUDITED: dict[tuple[str, str], Case] = {
     ("GET", "visits.edit"): Case(
         "therapist", get(lambda c: f"/visits/{A(c).draft_visit}/edit"), ("visit.edit_view",), client=CLIENT
     ),
-    ("GET", "schedule.follow_ups"): Case(
+    ("GET", "followups.book"): Case(
         "therapist", get(lambda c: f"/visits/{A(c).signed_visit}/follow-ups"), None, client=CLIENT
     ),
     ("GET", "schedule.appointment"): Case(
@@ -495,7 +495,7 @@ AUDITED: dict[tuple[str, str], Case] = {
         (302,),
         CLIENT,
     ),
-    ("POST", "schedule.follow_ups"): Case("therapist", _follow_ups, ("appointment.create",), (302,), CLIENT),
+    ("POST", "followups.book"): Case("therapist", _follow_ups, ("appointment.create",), (302,), CLIENT),
     ("POST", "schedule.new"): Case("frontdesk", _book, ("appointment.create",), (302,), CLIENT2),
     ("POST", "schedule.reschedule"): Case(
         "frontdesk", _reschedule, ("appointment.reschedule",), (302,), CLIENT
@@ -591,7 +591,7 @@ MULTI_ROW = {
     # (and the client page as a clinical role: client.view + intake.view for its health panel, tested below)
     ("POST", "intake.create_link"): "a new link revokes the client's open one: intake_link.revoke + create",
     ("GET", "aftercare.today_pdf"): "one aftercare.print per sheet in the day's PDF",
-    ("POST", "schedule.follow_ups"): "one appointment.create per follow-up booked",
+    ("POST", "followups.book"): "one appointment.create per follow-up booked",
 }
 
 NOT_AUDITED = {
@@ -753,7 +753,7 @@ def test_the_days_pdf_audits_one_print_per_sheet(seeded):
 
 
 def test_booking_follow_ups_audits_one_row_per_appointment(seeded):
-    case, ctx, rows = _run(seeded, ("POST", "schedule.follow_ups"))
+    case, ctx, rows = _run(seeded, ("POST", "followups.book"))
     assert [r["action"] for r in rows] == ["appointment.create"]
     assert rows[0]["client_id"] == ctx.world.a.client
 

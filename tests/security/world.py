@@ -346,9 +346,8 @@ def _seed_side(app, name: str) -> Side:
     from clinic.intake import links
     from clinic.intake import services as intake
     from clinic.models import Appointment, Clinic
+    from clinic.schedule import catalogue, ical
     from clinic.schedule import hours as opening
-    from clinic.schedule import ical
-    from clinic.schedule import services as catalogue
     from clinic.screening import policy_store
     from clinic.visits import services as visits
 

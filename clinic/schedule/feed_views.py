@@ -1,6 +1,6 @@
 """iCalendar: one appointment as .ics, and each therapist's private feed with its settings page."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -9,10 +9,10 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
 from ..public_url import public_url
-from . import ical
+from . import booking, ical
+from . import feeds_bp as bp
 from .forms import StatusForm
 
-bp = Blueprint("feeds", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
@@ -35,7 +35,7 @@ def subscribe(token: str):
 def appointment(appointment_id: int):
     item = get_scoped_or_404(Appointment, appointment_id)
     body = ical.calendar([item], current_user.clinic, current_user.clinic.name)
-    audit.record("appointment.export", object_type="appointment", object_id=item.id, client_id=item.client_id)
+    booking.log("appointment.export", item)
     db.session.commit()
     return Response(
         body,

@@ -4,6 +4,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
@@ -14,7 +15,6 @@ from ..intake.awaiting_review import waiting_count  # a count: no answers reach 
 from ..models import ACTIVE_STATUSES, Appointment, Client, User
 from ..panels import add_panel
 from ..rules.scheduling import day_start
-from .recall import PAGE_SIZE as RECALL_PAGE
 
 NEXT_STATUSES = ("booked", "arrived")
 
@@ -61,6 +61,7 @@ def today_by_therapist(clinic, now: datetime) -> list[TherapistDay]:
 def recall_due(clinic) -> int:
     """Clients the recall list shows, counted up to one page and one more ("100+")."""
     today = clinic_today(clinic)
+    cap = current_app.config["RECALL_PAGE_SIZE"]
     booked = exists().where(
         Appointment.client_id == Client.id,
         Appointment.status.in_(ACTIVE_STATUSES),
@@ -69,7 +70,7 @@ def recall_due(clinic) -> int:
     due = (
         select(Client.id)
         .where(Client.clinic_id == clinic.id, Client.due_on < today, Client.archived_at.is_(None), ~booked)
-        .limit(RECALL_PAGE + 1)
+        .limit(cap + 1)
     )
     return db.session.scalar(select(func.count()).select_from(due.subquery()))
 
@@ -81,7 +82,7 @@ def desk_panel(**_context) -> dict:
         "today": clinic_today(clinic),
         "intakes": waiting_count(clinic.id),
         "recall": recall_due(clinic),
-        "recall_cap": RECALL_PAGE,
+        "recall_cap": current_app.config["RECALL_PAGE_SIZE"],
     }
 
 

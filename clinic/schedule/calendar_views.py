@@ -1,12 +1,8 @@
-"""The calendar: day and week views, per therapist or the whole clinic, and the recall list.
-
-Booking and appointment pages, settings and follow-ups register their routes on this blueprint from
-their own modules (imported at the end), so each stays small.
-"""
+"""The calendar pages: day and week views, per therapist or the whole clinic, and the recall list."""
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import ALL_ROLES, CLINICAL_ROLES
@@ -14,10 +10,9 @@ from ..clock import clinic_today, utcnow
 from ..navigation import add_nav
 from ..request_numbers import as_id, query_int
 from ..rules.scheduling import day_label
-from . import calendar, recall
+from . import bp, calendar, recall
 from .booking import bookable_therapists, in_calendar
 
-bp = Blueprint("schedule", __name__)
 add_nav("Calendar", "schedule.day", ALL_ROLES, 10)
 add_nav("Recall", "schedule.recall", ALL_ROLES, 30)
 STATUS_LABELS = {
@@ -123,14 +118,3 @@ def recall_list():
         today=today,
         show_phase=current_user.role in CLINICAL_ROLES,
     )
-
-
-from . import (  # noqa: E402, F401  (routes and panels on bp)
-    appointments,
-    desk,
-    followup_views,
-    panels,
-    settings_views,
-    status_views,
-    visit_panels,
-)

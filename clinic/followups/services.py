@@ -12,10 +12,10 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User, Visit
 from ..rules.follow_ups import covered_dates
 from ..rules.scheduling import ProposedSlot, day_label, day_start, propose_series
-from . import hours as opening
-from .booking import OutsideHours, busy_intervals, in_calendar, is_within_hours
-from .services import active_services, default_service
-from .slot_guard import Overlap, write_slots
+from ..schedule import hours as opening
+from ..schedule.booking import OutsideHours, busy_intervals, in_calendar, is_within_hours, log
+from ..schedule.catalogue import active_services, default_service
+from ..schedule.slot_guard import Overlap, write_slots
 
 DEFAULT_TIME = time(10)
 SEARCH_DAYS = 14
@@ -164,6 +164,7 @@ def book_series(
     """Book every start for the visit's therapist and client in one savepoint: all or nothing.
 
     OutsideHours when a start is outside hours and not confirmed; SeriesTaken when one is busy.
+    Each appointment is audited as appointment.create when `created_by` is given.
     """
     clinic = db.session.get(Clinic, visit.clinic_id)
     client = db.session.get(Client, visit.client_id)
@@ -199,4 +200,7 @@ def book_series(
         write_slots(visit.therapist_id, lambda: db.session.add_all(made))
     except Overlap:
         raise SeriesTaken() from None
+    if created_by is not None:
+        for appointment in made:
+            log("appointment.create", appointment, created_by)
     return made

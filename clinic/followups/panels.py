@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Clinic, Visit
 from ..panels import add_panel
 from ..rules.scheduling import day_start
-from . import followups
+from . import services as followups
 
 DIARY_MOST = 12  # a plan is at most 12 sessions
 
@@ -27,7 +27,7 @@ def next_step(visit: Visit, **_) -> dict | None:
     """On a signed note with a plan: book the follow-ups first, so the aftercare sheet lists them."""
     if not visit.is_signed or followups.recommendation_of(visit) is None:
         return None
-    if "schedule.follow_ups" not in current_app.view_functions:
+    if "followups.book" not in current_app.view_functions:
         return None
     return {"booked": booked_from(visit)}
 
@@ -64,5 +64,5 @@ def booked(visit: Visit, **_) -> dict | None:
     return {"booked": made, "diary": diary}
 
 
-add_panel("visit_actions", "schedule/_visit_next_step.html", CLINICAL_ROLES, 5, next_step)
-add_panel("follow_ups", "schedule/_visit_booked.html", CLINICAL_ROLES, 10, booked)
+add_panel("visit_actions", "followups/_visit_next_step.html", CLINICAL_ROLES, 5, next_step)
+add_panel("follow_ups", "followups/_visit_booked.html", CLINICAL_ROLES, 10, booked)

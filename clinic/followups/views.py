@@ -15,11 +15,11 @@ from ..messages import notices
 from ..models import Visit
 from ..request_numbers import query_int
 from ..rules.scheduling import day_label
-from . import followups
-from .booking import BookingError, OutsideHours, local_start
+from ..schedule.booking import BookingError, OutsideHours, local_start
+from ..schedule.catalogue import active_services
+from . import bp
+from . import services as followups
 from .forms import FollowUpForm
-from .services import active_services
-from .views import bp
 
 MAX_ROWS = 40
 
@@ -76,7 +76,7 @@ def _rows_from_request() -> list[Row]:
 
 @bp.route("/visits/<int:visit_id>/follow-ups", methods=["GET", "POST"])
 @clinical_roles_required
-def follow_ups(visit_id: int):
+def book(visit_id: int):
     visit = get_scoped_or_404(Visit, visit_id)
     if request.method == "GET":  # the page shows the visit's plan: a view of clinical data
         audit.record(
@@ -100,7 +100,7 @@ def follow_ups(visit_id: int):
         "taken": False,
     }
     if recommendation is None or service is None:
-        page = render_template("schedule/follow_ups.html", rows=[], **context)
+        page = render_template("followups/book.html", rows=[], **context)
         db.session.commit()
         return page
 
@@ -109,7 +109,7 @@ def follow_ups(visit_id: int):
 
     if not form.validate_on_submit():
         status = 400 if request.method == "POST" else 200
-        page = render_template("schedule/follow_ups.html", rows=fresh_rows(), **context)
+        page = render_template("followups/book.html", rows=fresh_rows(), **context)
         db.session.commit()
         return page, status
     rows = _rows_from_request()
@@ -125,27 +125,20 @@ def follow_ups(visit_id: int):
             row.error = str(error)
     context["nothing"] = not starts
     if not starts or any(r.error for r in rows):
-        return render_template("schedule/follow_ups.html", rows=rows, **context), 400
+        return render_template("followups/book.html", rows=rows, **context), 400
     try:
         made = followups.book_series(visit, starts, service, current_user, form.outside_hours_ok.data)
     except OutsideHours:
         context["outside"] = True
-        return render_template("schedule/follow_ups.html", rows=rows, **context), 400
+        return render_template("followups/book.html", rows=rows, **context), 400
     except followups.SeriesTaken:
         db.session.rollback()
         visit = get_scoped_or_404(Visit, visit_id)
         context.update(visit=visit, taken=True, booked=followups.booked_from(visit))
-        return render_template("schedule/follow_ups.html", rows=fresh_rows(), **context), 409
-    for appointment in made:
-        audit.record(
-            "appointment.create",
-            object_type="appointment",
-            object_id=appointment.id,
-            client_id=visit.client_id,
-        )
+        return render_template("followups/book.html", rows=fresh_rows(), **context), 409
     notices.appointments_booked(made, current_user)
     db.session.commit()
     flash(f"{len(made)} follow-up{'s' if len(made) != 1 else ''} booked.", "success")
     if "visits.detail" in current_app.view_functions:
         return redirect(url_for("visits.detail", visit_id=visit.id))
-    return redirect(url_for("schedule.follow_ups", visit_id=visit.id))
+    return redirect(url_for("followups.book", visit_id=visit.id))

@@ -6,17 +6,16 @@ link that is unknown, malformed, expired, revoked or already used gets one and t
 status 404, so the answer never tells whether a token ever existed.
 """
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from .. import audit
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, Clinic
 from . import links, questionnaire
+from . import public_bp as bp
 from .forms import PublicHealthForm, Questionnaire
 from .health import InvalidHealthData, normalise
-
-bp = Blueprint("selfintake", __name__, url_prefix="/i")
 
 # The real form posts a few kilobytes; anything far larger is not a person filling it in.
 MAX_BODY_BYTES = 128 * 1024

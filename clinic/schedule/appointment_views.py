@@ -6,18 +6,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from .. import audit
 from ..access import get_scoped_or_404
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..messages import notices
 from ..models import Appointment, Service
 from ..request_numbers import as_id
-from . import booking, picker
+from . import booking, bp, picker
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale
+from .catalogue import active_services, default_service
 from .forms import BookingForm, CancelForm, RescheduleForm, StatusForm, seen_version
-from .services import active_services, default_service
-from .views import bp
 
 
 def _fill_choices(form, selected_service: int | None = None) -> None:
@@ -87,12 +85,6 @@ def new():
         except SlotTaken as taken:
             state["nearest"] = taken.nearest
         else:
-            audit.record(
-                "appointment.create",
-                object_type="appointment",
-                object_id=appointment.id,
-                client_id=appointment.client_id,
-            )
             notices.appointments_booked([appointment], current_user)
             db.session.commit()
             flash(f"Booked: {_summary(appointment)}.", "success")
@@ -149,7 +141,7 @@ def appointment(appointment_id: int):
 
 def _audit_view(item: Appointment) -> None:
     """Who looked at which client's appointment (the page shows their name and phone)."""
-    audit.record("appointment.view", object_type="appointment", object_id=item.id, client_id=item.client_id)
+    booking.log("appointment.view", item)
 
 
 @bp.route("/appointments/<int:appointment_id>/reschedule", methods=["GET", "POST"])
@@ -192,6 +184,7 @@ def reschedule(appointment_id: int):
                 start,
                 seen_version=seen_version(form),
                 outside_hours_ok=form.outside_hours_ok.data,
+                by=current_user,
             )
         except BookingError as error:
             getattr(form, error.field or "date").errors.append(str(error))
@@ -204,12 +197,6 @@ def reschedule(appointment_id: int):
         except Stale:
             state["stale"] = True
         else:
-            audit.record(
-                "appointment.reschedule",
-                object_type="appointment",
-                object_id=item.id,
-                client_id=item.client_id,
-            )
             notices.appointment_moved(item, current_user)
             db.session.commit()
             flash(f"Moved: {_summary(item)}.", "success")

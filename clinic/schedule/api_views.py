@@ -1,25 +1,27 @@
-"""JSON API of appointments for the calendar UI: list a bounded range, book one.
+"""The appointments API for the clinic's own scripts and integrations (docs/api.md): list a bounded
+range, book one. The calendar pages do not call it; they book through their own forms.
 
-Errors are JSON with an "error" text; nothing is written on any error. The appointment JSON carries
-no clinical data (the front desk uses it): client display name, service, times, status, desk notes.
+No tokens: a caller logs in as a member of staff and acts as them (session cookie, CSRF token in
+X-CSRFToken on POST, the same clinic scoping and audit rows as the pages). Errors are JSON with an
+"error" text; nothing is written on any error. The appointment JSON carries no clinical data, so every
+staff role may read it: client display name, service, times, status, desk notes.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_login import current_user
 
-from .. import audit
 from ..extensions import db
 from ..json_input import json_object
 from ..messages import notices
 from ..models import Appointment
 from ..request_numbers import as_id
+from . import api_bp as bp
 from . import booking, calendar
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken
 
-bp = Blueprint("schedule_api", __name__, url_prefix="/api")
 MAX_RANGE = timedelta(days=62)
 FIELDS = {"therapist_id", "client_id", "service_id", "start", "notes", "outside_hours_ok"}
 
@@ -46,6 +48,7 @@ def _instant(value: str, name: str) -> datetime:
 
 @bp.get("/appointments")
 def list_appointments():
+    """Appointments starting in [start, end) (at most 62 days), of one therapist or all."""
     args = request.args
     try:
         start = _instant(args.get("start", "")[:40], "start")
@@ -77,6 +80,7 @@ def list_appointments():
 
 @bp.post("/appointments")
 def create_appointment():
+    """Book one appointment: 201 with it, or a JSON error (400, 404, 409) and nothing written."""
     body = json_object()
     unknown = set(body) - FIELDS
     if unknown:
@@ -117,12 +121,6 @@ def create_appointment():
             "The therapist is already booked then.",
             nearest_free=[slot_json(s, clinic.tz) for s in taken.nearest],
         )
-    audit.record(
-        "appointment.create",
-        object_type="appointment",
-        object_id=appointment.id,
-        client_id=appointment.client_id,
-    )
     notices.appointments_booked([appointment], current_user)
     db.session.commit()
     return jsonify(appointment_json(appointment, clinic.tz)), 201
@@ -141,7 +139,7 @@ def _ref(name: str, body: dict):
 
 
 def appointment_json(appointment: Appointment, tz: ZoneInfo) -> dict:
-    """What the calendar needs, and nothing clinical: the front desk reads it."""
+    """An appointment as the API answers it (docs/api.md), with nothing clinical: every role reads it."""
     return {
         "id": appointment.id,
         "therapist_id": appointment.therapist_id,
@@ -162,6 +160,7 @@ def appointment_json(appointment: Appointment, tz: ZoneInfo) -> dict:
 
 
 def slot_json(start: datetime, tz: ZoneInfo) -> dict:
+    """A free start offered instead of a taken one."""
     local = start.astimezone(tz)
     return {
         "start": local.isoformat(),

@@ -1,6 +1,6 @@
-"""Health history: intake, versions, per-visit updates, self-intake review."""
+"""Health history pages: intake, versions, per-visit updates (sending and reviewing links: link_views)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
@@ -8,12 +8,10 @@ from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, HealthRecord
-from . import links, questionnaire, services
+from . import bp, links, questionnaire, services
 from .describe import diff
 from .forms import ActionForm, HealthForm, Questionnaire, UpdateForm
 from .health import InvalidHealthData
-
-bp = Blueprint("intake", __name__)
 
 
 @bp.context_processor
@@ -218,6 +216,3 @@ def version(client_id: int, number: int):
         latest=current.number,
         view=view_of(record, client),
     )
-
-
-from . import awaiting_review, link_views, panels  # noqa: E402,F401  (their routes and panels join this blueprint)
