@@ -126,7 +126,7 @@ def test_the_home_pages_unsigned_notes_and_alerts_read_what_they_show(app, clini
 
 
 def test_the_follow_ups_booked_from_a_visit_read_that_visits_bookings(app, clinic_id, therapist):
-    from clinic.schedule.followups import booked_from
+    from clinic.followups.services import booked_from
 
     regular = _history(app, clinic_id, therapist)
     with app.app_context():
