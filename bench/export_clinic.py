@@ -70,10 +70,10 @@ def _run(args) -> int:
         print("seeding", json.dumps(bench_seed.seed(app, sizes, log=lambda *a: None)))
     from sqlalchemy import select
 
-    from clinic.database import reads_before_writes
     from clinic.exports import builder
     from clinic.extensions import db
     from clinic.models import Clinic
+    from clinic.storage.database import reads_before_writes
 
     folder = Path(tempfile.mkdtemp(prefix="knotwork-export-zip-"))
     target = folder / "export.zip"

@@ -114,9 +114,9 @@ def seed(count: int) -> None:
 def statuses(app) -> Counter:
     from sqlalchemy import func, select
 
-    from clinic.database import reads_before_writes
     from clinic.extensions import db
     from clinic.models import Message
+    from clinic.storage.database import reads_before_writes
 
     with app.app_context(), reads_before_writes():  # a reader must not take SQLite's write lock
         rows = db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all()

@@ -9,11 +9,11 @@ from flask import Flask
 
 from . import config as default_config
 from .clock import configured_clock
-from .database import configure_sqlite, normalise_database_url
 from .encryption import configure_encryption
 from .extensions import compress, csrf, db, login_manager, migrate
-from .public_url import configure_public_base_url
-from .request_numbers import register_number_converters
+from .storage.database import configure_sqlite, normalise_database_url
+from .web.public_url import configure_public_base_url
+from .web.request_numbers import register_number_converters
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -49,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_cookie_security(app)
     configure_encryption(app)
 
-    from .logging import configure_logging
+    from .web.logging import configure_logging
 
     configure_logging(app)
     configured_clock(app)
@@ -60,11 +60,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_number_converters(app)  # before the routes: every <int:...> is an id the database can hold
     _register_blueprints(app)
 
-    from .errors import register_error_handlers
-    from .json_input import register_json_input
     from .messages import configure_messages
-    from .security import register_security
-    from .static_assets import register_static_versions
+    from .web.errors import register_error_handlers
+    from .web.json_input import register_json_input
+    from .web.security import register_security
+    from .web.static_assets import register_static_versions
 
     register_error_handlers(app)
     register_security(app)
@@ -183,8 +183,8 @@ def _register_blueprints(app: Flask) -> None:
     from importlib import import_module
 
     from .access import register_access_control
-    from .formatting import register_filters
-    from .navigation import register_navigation
+    from .web.formatting import register_filters
+    from .web.navigation import register_navigation
 
     for path in BLUEPRINTS:
         module_name, attribute = path.split(":")

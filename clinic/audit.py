@@ -3,7 +3,7 @@
 A change (POST) adds its row to the change's own transaction: both are saved or neither. A page
 view (GET) keeps its rows aside and adds them when the view commits, after the page is built, so
 that on SQLite the write lock is taken for the audit insert alone and not for the whole page
-(clinic/database.py), and without waiting for the disk. A view that fails before its commit records
+(clinic/storage/database.py), and without waiting for the disk. A view that fails before its commit records
 nothing, as before.
 """
 
@@ -14,9 +14,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from .clock import utcnow
-from .database import read_only_request
 from .extensions import db
 from .models import AuditEvent
+from .storage.database import read_only_request
 
 
 def record(
@@ -100,7 +100,7 @@ def _add_pending_rows(session: Session) -> None:
     if rows:
         session.add_all(rows)
         if session.get_bind().dialect.name == "postgresql":
-            # As SQLite's synchronous = NORMAL for these rows (clinic/database.py): the commit does
+            # As SQLite's synchronous = NORMAL for these rows (clinic/storage/database.py): the commit does
             # not wait for the WAL flush; a crash of the server may lose the last view records,
             # never a change (only page views keep rows aside).
             session.execute(text("SET LOCAL synchronous_commit TO OFF"))

@@ -8,9 +8,9 @@ from flask import Blueprint, current_app
 from sqlalchemy import select
 
 from .auth import services as accounts
-from .backup import BackupError, backup, restore
 from .extensions import db
 from .models import Clinic, Role
+from .storage.backup import BackupError, backup, restore
 
 bp = Blueprint("cli", __name__, cli_group=None)
 

@@ -84,7 +84,7 @@ PORTAL_MAX_REQUESTS_PER_IP = 10
 # more likely to be in a forwarded or leaked mail than to be needed, and the clinic can send a new one.
 AFTERCARE_LINK_DAYS = 14
 
-# JSON request bodies (clinic/json_input.py): larger or deeper bodies get a 413 or a 400.
+# JSON request bodies (clinic/web/json_input.py): larger or deeper bodies get a 413 or a 400.
 JSON_MAX_BYTES = 64 * 1024
 JSON_MAX_DEPTH = 16
 
@@ -101,7 +101,7 @@ PASSWORD_RESET_MAX_PER_IP = 10
 # one IP address to one clinic within 10 minutes are refused.
 SELF_INTAKE_MAX_SUBMISSIONS_PER_IP = 10
 
-# Logging (clinic/logging.py), to standard error: the level of the app's "clinic" logger (DEBUG, INFO,
+# Logging (clinic/web/logging.py), to standard error: the level of the app's "clinic" logger (DEBUG, INFO,
 # WARNING, ERROR), and whether each request is logged as one line (method, path with any private token
 # replaced by its route, status, milliseconds). The benches set WARNING; the tests turn request lines off.
 LOG_LEVEL = "INFO"

@@ -24,7 +24,7 @@ class Base(DeclarativeBase):
 
 def _render_item(type_, obj, autogen_context):
     """Write our UTCDateTime as a plain timezone-aware DateTime, so migrations import nothing of ours."""
-    from .database import UTCDateTime
+    from .storage.database import UTCDateTime
 
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -15,11 +15,11 @@ worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
 # No gunicorn access log: its lines would carry private link tokens and search terms. The app logs
-# every request itself, with the path only and tokens masked (clinic/logging.py).
+# every request itself, with the path only and tokens masked (clinic/web/logging.py).
 accesslog = None
 errorlog = "-"
 # Which proxy headers to believe is the app's decision alone (TRUSTED_PROXIES, werkzeug's ProxyFix in
-# clinic/security.py): gunicorn trusts none, from any address. Its default believes X-Forwarded-Proto
+# clinic/web/security.py): gunicorn trusts none, from any address. Its default believes X-Forwarded-Proto
 # from 127.0.0.1, so a plain HTTP request claiming https got HSTS with TRUSTED_PROXIES = 0.
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}

@@ -509,7 +509,7 @@ def test_visit_actions_panel_has_the_print_button(app, owner, therapist, frontde
     from flask_login import login_user
 
     from clinic.models import User
-    from clinic.panels import panels_for
+    from clinic.web.panels import panels_for
 
     for user_id in (owner, therapist, frontdesk):
         with app.test_request_context():

@@ -8,7 +8,7 @@ from html import escape
 import pytest
 
 from clinic import bodymap as bm
-from clinic.bodymap_shapes import contains
+from clinic.bodymap.shapes import contains
 from clinic.rules.vocabulary import REGIONS
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -59,7 +59,7 @@ def test_no_test_calls_the_apps_clock_outside_the_app():
         for path in python_files("tests")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.ImportFrom)
-        and node.module in ("clinic.clock", "clinic.database")
+        and node.module in ("clinic.clock", "clinic.storage.database")
         and any(alias.name == "utcnow" for alias in node.names)
         and path.name != "test_clock.py"
     ]

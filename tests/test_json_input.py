@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.json_input import JSONBodyError, nesting_depth, parse
+from clinic.web.json_input import JSONBodyError, nesting_depth, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 

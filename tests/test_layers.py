@@ -31,7 +31,7 @@ REQUEST_NAMES = {
               "make_response", "abort"},
     "flask_login": {"current_user", "login_user", "logout_user"},
 }  # fmt: skip
-MODEL_MAY_IMPORT = ("clinic.models", "clinic.extensions", "clinic.database", "clinic.clock",
+MODEL_MAY_IMPORT = ("clinic.models", "clinic.extensions", "clinic.storage.database", "clinic.clock",
                     "clinic.encryption.types", "clinic.rules")  # fmt: skip
 FACTORY = "clinic"
 
@@ -137,7 +137,9 @@ def registers_routes(module: Module) -> bool:
 
 def is_service(module: Module) -> bool:
     parts = module.name.split(".")
-    if len(parts) < 3 or parts[1] in ("models", "rules") or module.is_package:
+    # clinic/web is the request's plumbing and clinic/storage begins a transaction by the request's
+    # method (a page view reads without SQLite's write lock): neither is a service
+    if len(parts) < 3 or parts[1] in ("models", "rules", "web", "storage") or module.is_package:
         return False
     return (
         not WEB_NAMES.fullmatch(parts[-1]) and not defines_blueprint(module) and not registers_routes(module)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from clinic.public_url import public_url
+from clinic.web.public_url import public_url
 from tests.conftest import TEST_PASSWORD
 from tests.factories import create_client
 from tests.test_intake import BORN

@@ -1,4 +1,4 @@
-"""clinic/widgets.py: selects of fixed lists render exactly what WTForms renders, from options built once."""
+"""clinic/web/widgets.py: selects of fixed lists render what WTForms renders, from options built once."""
 
 import pytest
 from werkzeug.datastructures import MultiDict
@@ -9,7 +9,7 @@ from wtforms.widgets import Select
 from clinic.screening.forms import REGION_CHOICES as PLAN_PANEL_REGIONS
 from clinic.screening.forms import PlanForm
 from clinic.visits.forms import MUSCLE_CHOICES, PlanItemForm, PointForm
-from clinic.widgets import FixedChoicesSelect
+from clinic.web.widgets import FixedChoicesSelect
 
 ATTRIBUTES = ({}, {"data-muscle": ""}, {"aria-invalid": "true", "class": "wide"})
 

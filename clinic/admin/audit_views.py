@@ -15,9 +15,9 @@ from ..access import roles_required, scoped
 from ..exports.builder import spreadsheet_cell
 from ..extensions import db
 from ..models import AuditEvent, Client, User
-from ..navigation import add_nav
-from ..panels import add_panel
-from ..request_numbers import query_int
+from ..web.navigation import add_nav
+from ..web.panels import add_panel
+from ..web.request_numbers import query_int
 from .audit_words import describe, record_words
 from .views import bp
 

@@ -10,8 +10,8 @@ from ..auth import services as accounts
 from ..auth import two_step
 from ..extensions import db
 from ..models import TwoStep, User
-from ..navigation import add_nav
 from ..schedule import ical
+from ..web.navigation import add_nav
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,4 +1,4 @@
-"""The aftercare sheet's small front-and-back body diagram, drawn from clinic/bodymap.py's geometry.
+"""The aftercare sheet's small front-and-back body diagram, drawn from clinic/bodymap/__init__.py's geometry.
 
 The silhouettes have ~900 points a view. Drawing them through reportlab.graphics formats and
 validates every point on every render (about 8 ms a sheet), so the path operators are formatted

@@ -43,7 +43,7 @@ class ClinicInfo:
 
 @dataclass(frozen=True)
 class TreatedPoint:
-    """A numbered point on the body map, in the map's coordinates (clinic/bodymap.py VIEWBOX).
+    """A numbered point on the body map, in the map's coordinates (clinic/bodymap/__init__.py VIEWBOX).
 
     Without x and y it sits at the centre of its region, as on the body map itself."""
 

@@ -8,7 +8,7 @@ from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, User, Visit
-from ..panels import add_panel
+from ..web.panels import add_panel
 
 RECENT_SHEETS = 5
 

@@ -2,7 +2,7 @@
 
 The page and its PDF carry exactly what the printed sheet carries: the same content from
 sheet.build_sheet, built from the visit as the staff PDF builds it, and nothing else of the chart.
-Every hit is counted per address in the database (clinic/public_throttle.py) before the token is
+Every hit is counted per address in the database (clinic/web/public_throttle.py) before the token is
 looked at, and unknown, malformed and expired tokens get one and the same 404 page, so the answer
 never tells whether a token ever existed.
 """
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .. import audit, bodymap
 from ..extensions import db
 from ..models import AftercareLink, Clinic, Visit
-from ..public_throttle import refuse_when_busy
+from ..web.public_throttle import refuse_when_busy
 from . import links
 from .documents import visit_sheet
 from .pdf import render_pdf

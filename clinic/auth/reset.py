@@ -19,7 +19,7 @@ from ..extensions import db
 from ..messages.outbox import queue
 from ..messages.render import link_maker
 from ..models import Clinic, Message, PasswordReset, User
-from ..public_url import public_url
+from ..web.public_url import public_url
 from . import passwords
 from .services import AccountError, check_new_password, find_user_by_email
 from .sessions import end_all_sessions

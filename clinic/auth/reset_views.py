@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import audit
 from ..extensions import db
-from ..public_throttle import refuse_when_busy
+from ..web.public_throttle import refuse_when_busy
 from . import reset
 from .forms import ForgotForm, ResetForm
 from .services import AccountError

@@ -16,7 +16,7 @@ from .. import audit
 from ..clock import utcnow
 from ..extensions import db
 from ..models import AuditEvent, User
-from ..public_throttle import refuse_when_busy
+from ..web.public_throttle import refuse_when_busy
 from . import passwords, two_step
 from .forms import SecondStepForm, TwoStepConfirmForm, TwoStepOffForm
 from .sessions import start_session

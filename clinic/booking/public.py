@@ -14,10 +14,10 @@ from ..clock import clinic_today
 from ..extensions import db
 from ..messages.addresses import email_address
 from ..models import Clinic, Service, User
-from ..public_throttle import nothing_here, refuse_when_busy
 from ..rules.online_booking import bookable_days
 from ..rules.scheduling import day_label
 from ..schedule.booking import bookable_therapists
+from ..web.public_throttle import nothing_here, refuse_when_busy
 from . import requests as booking_requests
 from .policy import policy
 from .slots import free_slots, online_services, slot_start, therapists_for

@@ -13,10 +13,10 @@ from .. import audit
 from ..access import DESK_ROLES, roles_required
 from ..extensions import db
 from ..models import Clinic, Service
-from ..panels import add_panel
-from ..public_url import public_url
 from ..rules.online_booking import LIMITS, WHO
 from ..schedule.booking import log as log_appointment
+from ..web.panels import add_panel
+from ..web.public_url import public_url
 from . import approvals
 from .policy import policy, save_policy
 

@@ -11,9 +11,9 @@ from .. import audit
 from ..extensions import db
 from ..messages.settings import message_settings
 from ..models import CheckIn, Clinic, Visit
-from ..public_throttle import nothing_here, refuse_when_busy
 from ..rules.checkin import ADVICE, BRUISING, RED_FLAGS, SLEEP
 from ..rules.vocabulary import region_label
+from ..web.public_throttle import nothing_here, refuse_when_busy
 from . import answers as answering
 from . import links
 

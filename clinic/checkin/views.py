@@ -10,8 +10,8 @@ from .. import audit
 from ..access import CLINICAL_ROLES, roles_required
 from ..extensions import db
 from ..models import CheckIn, Client, Visit
-from ..panels import add_panel
 from ..rules.checkin import BRUISING, LEVEL_LABELS, LEVELS, SLEEP
+from ..web.panels import add_panel
 from .answers import latest_answered, mark_handled
 
 bp = Blueprint("checkin", __name__)

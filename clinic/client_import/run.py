@@ -15,10 +15,10 @@ from sqlalchemy import update
 from .. import audit
 from ..clients import services
 from ..clock import clinic_today, utcnow
-from ..database import reads_before_writes
 from ..extensions import db
 from ..models import Client, ClientImport, User
 from ..rules.client_import import CONTACT_FIELDS
+from ..storage.database import reads_before_writes
 from .plan import make_plan
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from .. import audit
 from ..access import ALL_ROLES, get_scoped_or_404
 from ..extensions import db
 from ..models import Client
-from ..navigation import add_nav
-from ..panels import panels_for
-from ..request_numbers import query_int
+from ..web.navigation import add_nav
+from ..web.panels import panels_for
+from ..web.request_numbers import query_int
 from . import services
 from .forms import ClientForm
 

@@ -7,7 +7,7 @@ from .. import audit
 from ..access import CLINICAL_ROLES
 from ..extensions import db
 from ..models import Client, Visit
-from ..panels import add_panel
+from ..web.panels import add_panel
 from . import services
 from .forms import UploadForm
 

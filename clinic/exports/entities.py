@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import Date, LargeBinary, Select, Table, Time, select
 
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 SCHEMA_VERSION = 1
 FORMAT = "knotwork-clinic-export"

@@ -40,8 +40,8 @@ from ..aftercare.pdf import (
     _fit,
     _x,
 )
-from ..formatting import muscle_name, region_name, technique_label
 from ..rules.vocabulary import condition_label
+from ..web.formatting import muscle_name, region_name, technique_label
 
 PDF_TITLE = "Client record"  # never the client's name (titles show in tabs and print queues)
 NOTES_TITLE = "Signed treatment notes"

@@ -4,7 +4,7 @@ import logging
 
 from huey import crontab
 
-from ..database import reads_before_writes
+from ..storage.database import reads_before_writes
 from . import jobs
 
 log = logging.getLogger(__name__)
@@ -15,7 +15,7 @@ def register_export_tasks(queue) -> None:
     app = queue.app
 
     def build_export(job_id: int) -> str:
-        # reads first: on SQLite the build's long read must not hold the write lock (clinic/database.py)
+        # reads first: on SQLite the long read must not hold the write lock (clinic/storage/database.py)
         with app.app_context(), reads_before_writes():
             outcome = jobs.run(job_id)
             log.info("export %s: %s", job_id, outcome)

@@ -11,8 +11,8 @@ from ..access import get_scoped_or_404, roles_required, scoped
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Client, ExportJob
-from ..navigation import add_nav
-from ..panels import add_panel
+from ..web.navigation import add_nav
+from ..web.panels import add_panel
 from . import jobs
 from .client_record import client_record
 from .record_pdf import render_client_record

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from ..access import CLINICAL_ROLES
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Clinic, Visit
-from ..panels import add_panel
 from ..rules.scheduling import day_start
+from ..web.panels import add_panel
 from . import services as followups
 
 DIARY_MOST = 12  # a plan is at most 12 sessions

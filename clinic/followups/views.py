@@ -13,10 +13,10 @@ from ..clock import clinic_today
 from ..extensions import db
 from ..messages import notices
 from ..models import Visit
-from ..request_numbers import query_int
 from ..rules.scheduling import day_label
 from ..schedule.booking import BookingError, OutsideHours, local_start
 from ..schedule.catalogue import active_services
+from ..web.request_numbers import query_int
 from . import bp
 from . import services as followups
 from .forms import FollowUpForm

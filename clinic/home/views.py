@@ -8,8 +8,8 @@ from ..access import ALL_ROLES
 from ..clock import clinic_now
 from ..extensions import db
 from ..models import User
-from ..navigation import add_nav
-from ..panels import panels_for
+from ..web.navigation import add_nav
+from ..web.panels import panels_for
 
 bp = Blueprint("home", __name__)
 add_nav("Home", "home.index", ALL_ROLES, 0)

@@ -15,8 +15,8 @@ from ..access import CLINICAL_ROLES
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, IntakeLink
-from ..panels import add_panel
 from ..rules.scheduling import day_start
+from ..web.panels import add_panel
 from .links import SUBMITTED
 
 SHOWN = 20

@@ -11,7 +11,7 @@ from .. import audit
 from ..access import clinical_roles_required
 from ..clock import clinic_today
 from ..extensions import db
-from ..public_url import public_url
+from ..web.public_url import public_url
 from . import bp, links, services
 from .describe import diff
 from .forms import ActionForm

@@ -6,7 +6,7 @@ from .. import audit
 from ..access import CLINICAL_ROLES
 from ..clock import clinic_today, utcnow
 from ..models import Client
-from ..panels import add_panel
+from ..web.panels import add_panel
 from . import links, services
 
 

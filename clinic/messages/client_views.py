@@ -12,7 +12,7 @@ from .. import audit
 from ..access import ALL_ROLES, get_scoped_or_404
 from ..extensions import db
 from ..models import Client, Message
-from ..panels import add_panel
+from ..web.panels import add_panel
 from . import consent, notices
 from .forms import ActionForm
 from .kinds import KINDS

@@ -3,7 +3,7 @@ alone (only its hash is stored, by the feature that owns the link)."""
 
 from ..extensions import db
 from ..models import Client, Message, User, Visit
-from ..public_url import public_url
+from ..web.public_url import public_url
 from .render import link_maker
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from .. import audit
 from ..extensions import csrf, db
 from ..models import Client, Clinic, Message
-from ..public_throttle import refuse_when_busy
+from ..web.public_throttle import refuse_when_busy
 from . import consent
 from .kinds import KINDS
 from .render import read_unsubscribe_token

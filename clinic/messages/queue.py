@@ -15,9 +15,9 @@ from flask import Flask
 from huey import RedisHuey, SqliteHuey, crontab
 
 from ..clock import utcnow
-from ..database import reads_before_writes
 from ..extensions import db
 from ..models import Message
+from ..storage.database import reads_before_writes
 from . import delivery, reminders
 
 log = logging.getLogger(__name__)

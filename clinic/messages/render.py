@@ -17,8 +17,8 @@ from itsdangerous import URLSafeSerializer
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, Client, Clinic, Message, User, Visit
-from ..public_url import public_url
 from ..rules.scheduling import day_label
+from ..web.public_url import public_url
 from . import wording
 from .consent import TOPICS
 from .kinds import KINDS, fill

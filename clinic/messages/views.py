@@ -12,8 +12,8 @@ from ..access import get_scoped_or_404, roles_required, scoped
 from ..clock import utcnow
 from ..extensions import db
 from ..models import MailboxItem, Message
-from ..navigation import add_nav
-from ..request_numbers import query_int
+from ..web.navigation import add_nav
+from ..web.request_numbers import query_int
 from . import wording
 from .forms import ActionForm, MessageSettingsForm, WordingForm
 from .kinds import EDITABLE, KINDS, PLACEHOLDERS

@@ -6,8 +6,8 @@ from sqlalchemy import JSON, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 
 class AftercareWording(db.Model):

@@ -7,9 +7,9 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedJSON
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .client import Client
 from .visit import Visit
 

@@ -7,9 +7,9 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedJSON, EncryptedText
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 
 class Client(db.Model):

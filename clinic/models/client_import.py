@@ -7,9 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedText
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 
 class ClientImport(db.Model):

@@ -9,8 +9,8 @@ from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 
 def new_public_slug() -> str:

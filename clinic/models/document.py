@@ -6,9 +6,9 @@ from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedText
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .user import User
 
 # Stored kinds and the type they are served as (always as an attachment, never shown inline).

@@ -23,8 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .client import Client
 
 MESSAGE_STATUSES = ("queued", "sending", "sent", "failed", "bounced", "suppressed")

@@ -6,8 +6,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 
 
 class PortalLink(db.Model):

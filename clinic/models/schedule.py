@@ -6,9 +6,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedText
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .client import Client
 from .user import User
 

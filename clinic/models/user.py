@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .clinic import Clinic
 
 

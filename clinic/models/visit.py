@@ -7,9 +7,9 @@ from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
-from ..database import UTCDateTime
 from ..encryption.types import EncryptedJSON, EncryptedText
 from ..extensions import db
+from ..storage.database import UTCDateTime
 from .client import Client, HealthRecord
 from .user import User
 

@@ -11,7 +11,7 @@ from .. import audit
 from ..extensions import db
 from ..messages.queue import queue_for
 from ..models import Client
-from ..public_throttle import nothing_here, refuse_when_busy
+from ..web.public_throttle import nothing_here, refuse_when_busy
 from . import links, sessions
 
 bp = Blueprint("portal", __name__, url_prefix="/p")

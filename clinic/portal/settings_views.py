@@ -8,7 +8,7 @@ from .. import audit
 from ..access import roles_required
 from ..extensions import db
 from ..models import Clinic
-from ..public_url import public_url
+from ..web.public_url import public_url
 from . import services
 
 bp = Blueprint("portal_settings", __name__, url_prefix="/settings/portal")

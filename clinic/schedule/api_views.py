@@ -14,10 +14,10 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from ..extensions import db
-from ..json_input import json_object
 from ..messages import notices
 from ..models import Appointment
-from ..request_numbers import as_id
+from ..web.json_input import json_object
+from ..web.request_numbers import as_id
 from . import api_bp as bp
 from . import booking, calendar
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken

@@ -11,7 +11,7 @@ from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..messages import notices
 from ..models import Appointment, Service
-from ..request_numbers import as_id
+from ..web.request_numbers import as_id
 from . import booking, bp, picker
 from .booking import BookingError, NotInClinic, OutsideHours, SlotTaken, Stale
 from .catalogue import active_services, default_service

@@ -21,7 +21,6 @@ from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Clinic, Service, User
-from ..request_numbers import as_id
 from ..rules.scheduling import (
     day_label,
     local_instant,
@@ -30,6 +29,7 @@ from ..rules.scheduling import (
     unlikely_date,
     within_hours,
 )
+from ..web.request_numbers import as_id
 from . import hours as opening
 from .slot_guard import Overlap, write_slots
 

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today, utcnow
-from ..navigation import add_nav
-from ..request_numbers import as_id, query_int
 from ..rules.scheduling import day_label
+from ..web.navigation import add_nav
+from ..web.request_numbers import as_id, query_int
 from . import bp, calendar, recall
 from .booking import bookable_therapists, in_calendar
 

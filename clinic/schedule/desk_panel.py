@@ -13,8 +13,8 @@ from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..intake.awaiting_review import waiting_count  # a count: no answers reach the desk
 from ..models import ACTIVE_STATUSES, Appointment, Client, User
-from ..panels import add_panel
 from ..rules.scheduling import day_start
+from ..web.panels import add_panel
 
 NEXT_STATUSES = ("booked", "arrived")
 

@@ -8,7 +8,7 @@ from ..access import CLINICAL_ROLES, get_scoped_or_404, roles_required
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, CalendarFeed
-from ..public_url import public_url
+from ..web.public_url import public_url
 from . import booking, ical
 from . import feeds_bp as bp
 from .forms import StatusForm

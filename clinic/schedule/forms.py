@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..request_numbers import as_id
+from ..web.request_numbers import as_id
 from .booking import STEP_MINUTES, clean_text
 from .hours import WEEKDAYS
 

@@ -10,8 +10,8 @@ from ..access import ALL_ROLES, CLINICAL_ROLES
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client
-from ..panels import add_panel
 from ..rules.scheduling import day_start
+from ..web.panels import add_panel
 from .calendar import appointments_between
 
 UPCOMING_SHOWN = 5  # in view; the rest of the list folds under "N more" (same query, no extra page)

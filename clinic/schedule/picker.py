@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from ..clients.services import search_query
 from ..extensions import db
 from ..models import Appointment, Client
-from ..request_numbers import as_id
+from ..web.request_numbers import as_id
 from .booking import clean_text
 
 RECENT = 12

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Length
 from ..rules.policy import CATEGORIES, OFF
 from ..rules.screening import WHOLE_LEG
 from ..rules.vocabulary import REGION_GROUP_LABELS, REGION_GROUPS, REGIONS, TECHNIQUES
-from ..widgets import FixedChoicesSelect
+from ..web.widgets import FixedChoicesSelect
 from .policy_store import CATEGORY_CHOICES, REASON_MAX
 
 MAX_ROWS = 20
@@ -53,7 +53,7 @@ REGION_CHOICES = region_choices()
 class PlanItemForm(Form):
     """One planned item; a row left blank is ignored."""
 
-    # The client page draws these two lists per row: their options are built once (clinic/widgets.py).
+    # The client page draws these two lists per row: their options are built once (clinic/web/widgets.py).
     technique = SelectField(
         "Technique", choices=TECHNIQUE_CHOICES, default="", widget=FixedChoicesSelect(TECHNIQUE_CHOICES)
     )

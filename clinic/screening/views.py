@@ -7,10 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..access import CLINICAL_ROLES, clinical_roles_required, get_scoped_or_404, roles_required
 from ..extensions import db
-from ..json_input import json_object
 from ..models import Client
-from ..navigation import add_nav
-from ..panels import add_panel
+from ..web.json_input import json_object
+from ..web.navigation import add_nav
+from ..web.panels import add_panel
 from . import pages, policy_store, services
 from .forms import MAX_ROWS, PlanForm, RuleChangeForm
 from .pages import plan_context, policy_table, rule_context

@@ -8,7 +8,7 @@ from werkzeug.routing import RequestRedirect
 from .. import audit
 from ..access import roles_required
 from ..extensions import db
-from ..navigation import add_nav
+from ..web.navigation import add_nav
 from . import services
 from .forms import ClinicForm, LogoForm, RemoveLogoForm
 

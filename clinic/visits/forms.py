@@ -18,7 +18,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..rules.muscles import MUSCLES, referral_for, regions_for
 from ..rules.vocabulary import REGION_GROUP_LABELS, REGIONS, TECHNIQUES
-from ..widgets import FixedChoicesSelect
+from ..web.widgets import FixedChoicesSelect
 
 
 def _choices(mapping, blank: str | None = None) -> list[SelectChoice]:

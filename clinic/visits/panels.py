@@ -11,9 +11,9 @@ from ..access import CLINICAL_ROLES
 from ..clock import utcnow
 from ..extensions import db
 from ..models import CheckIn, Client, Clinic, TriggerPoint, User, Visit
-from ..panels import add_panel
 from ..rules.checkin import LEVEL_LABELS
 from ..rules.vocabulary import region_label
+from ..web.panels import add_panel
 from . import charts
 
 

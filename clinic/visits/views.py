@@ -6,12 +6,12 @@ from flask_login import current_user
 from .. import audit
 from ..access import clinical_roles_required, get_scoped_or_404
 from ..clock import clinic_today
-from ..errors import ShownBadRequest
 from ..extensions import db
 from ..messages import notices
 from ..models import Appointment, Client, Visit
-from ..request_numbers import as_id
 from ..rules.frequency import effective
+from ..web.errors import ShownBadRequest
+from ..web.request_numbers import as_id
 from . import frequency as visit_frequency
 from . import services
 from .forms import AddendumForm, FrequencyForm, NewVisitForm, NoteForm

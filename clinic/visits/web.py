@@ -4,10 +4,10 @@ from flask import Flask, current_app, render_template, url_for
 from markupsafe import Markup
 
 from .. import bodymap
-from ..panels import panels_for
 from ..rules.reasons import reason_groups
 from ..rules.sides import MIDLINE_BAND, MIDLINE_X
 from ..rules.vocabulary import CONDITIONS
+from ..web.panels import panels_for
 from .forms import PLAN_REGION_CHOICES, TECHNIQUE_CHOICES, PointForm
 
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-26 00:56:14.285675
 import sqlalchemy as sa
 from alembic import op
 
-from clinic.migration_helpers import append_only, drop_append_only
+from clinic.storage.migration_helpers import append_only, drop_append_only
 
 
 # revision identifiers, used by Alembic.

@@ -11,7 +11,7 @@ Create Date: 2026-11-26 01:00:20.599463
 import sqlalchemy as sa
 from alembic import op
 
-from clinic.migration_helpers import (
+from clinic.storage.migration_helpers import (
     append_only,
     drop_append_only,
     drop_forbid_double_booking,

@@ -11,7 +11,7 @@ Create Date: 2026-12-06 21:26:28.195422
 import sqlalchemy as sa
 from alembic import op
 
-from clinic.migration_helpers import append_only, drop_append_only
+from clinic.storage.migration_helpers import append_only, drop_append_only
 
 
 # revision identifiers, used by Alembic.

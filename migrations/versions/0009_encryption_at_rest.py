@@ -1,5 +1,5 @@
 """Clinical free text sealed at rest: the key check, the rotation lease, and locks that let rotation
-re-seal signed notes and append-only records (clinic.migration_helpers, clinic.encryption).
+re-seal signed notes and append-only records (clinic.storage.migration_helpers, clinic.encryption).
 
 Sealed values are text: PostgreSQL's json columns that now hold them become text (existing JSON
 stays readable as plain text until `flask encryption rotate` seals it); SQLite's column types are
@@ -13,7 +13,7 @@ Create Date: 2026-12-07 01:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from clinic.migration_helpers import (
+from clinic.storage.migration_helpers import (
     append_only_but_rekey,
     lock_children_but_rekey,
     lock_signed_visits_but_rekey,

@@ -8,7 +8,7 @@ Create Date: 2026-12-07 04:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from clinic.migration_helpers import (
+from clinic.storage.migration_helpers import (
     drop_lock_documents_of_signed_visits,
     drop_never_delete,
     lock_documents_of_signed_visits,

@@ -246,7 +246,7 @@ def test_region_groups_are_shaded_as_their_parts(make_input):
 
 
 def test_a_point_without_a_region_is_shaded_where_it_sits(make_input):
-    # (64, 99) on the back view is the left shoulder in clinic/bodymap.py (its centre is there).
+    # (64, 99) on the back view is the left shoulder in clinic/bodymap/__init__.py (its centre is there).
     sheet = build_sheet(make_input(regions=[], points=[TreatedPoint("back", 64, 99, 1)]))
     assert sheet.treated_regions == ("shoulder_l",)
 

@@ -27,9 +27,9 @@ from sqlalchemy import create_engine, func, select, text
 
 from clinic import create_app
 from clinic.clock import clinic_today
-from clinic.database import normalise_database_url
 from clinic.extensions import db
 from clinic.models import Appointment, Client, TriggerPoint, Visit
+from clinic.storage.database import normalise_database_url
 from tests.conftest import PG_URL, base_config
 from tests.factories import create_appointment, create_clients
 from tests.security import flows

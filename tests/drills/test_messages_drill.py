@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from clinic.database import normalise_database_url
+from clinic.storage.database import normalise_database_url
 from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]

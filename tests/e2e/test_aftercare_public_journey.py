@@ -20,8 +20,8 @@ def sheet_url(live_app, clock):
     """The link the e-mail after signing carries: a signed visit with points and a booked follow-up."""
     from clinic.aftercare import links
     from clinic.auth import services as accounts
-    from clinic.public_url import public_url
     from clinic.visits import services as visits
+    from clinic.web.public_url import public_url
 
     clock.set(NOW)
     with live_app.app_context():

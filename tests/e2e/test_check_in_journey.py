@@ -16,8 +16,8 @@ from tests.test_aftercare_views import NOW, make_client, make_visit, set_clinic
 def check_in_url(live_app, clock):
     from clinic.auth import services as accounts
     from clinic.checkin import links
-    from clinic.public_url import public_url
     from clinic.visits import services as visits
+    from clinic.web.public_url import public_url
 
     clock.set(NOW)
     with live_app.app_context():

@@ -16,7 +16,7 @@ RULES = CLINIC / "rules"
 # Pure modules outside clinic/rules/, by dotted name; they may import each other and clinic.rules.
 PURE_MODULES = (
     "clinic.bodymap",
-    "clinic.bodymap_shapes",
+    "clinic.bodymap.shapes",
     "clinic.intake.describe",
     "clinic.intake.questionnaire",
     "clinic.aftercare.inputs",
@@ -79,7 +79,9 @@ def violations(source: str, name: str = "<source>", module: str = "clinic.rules.
 
 
 def _path(module: str) -> Path:
-    return CLINIC.parent.joinpath(*module.split(".")).with_suffix(".py")
+    """The file of a dotted module: clinic/x/y.py, or clinic/x/y/__init__.py for a package."""
+    path = CLINIC.parent.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 PURE_FILES = sorted(RULES.glob("*.py")) + [_path(module) for module in PURE_MODULES]
@@ -157,7 +159,7 @@ def test_the_checker_catches(source):
         "from flasky_thing import x",  # only flask itself and flask_* are flask
         "from ..rules.policy import WINDOWS",  # leaves clinic.rules to come back
         "from clinic import bodymap",
-        "from clinic.bodymap_shapes import Polygon",
+        "from clinic.bodymap.shapes import Polygon",
         "from clinic.aftercare import wording as w",
         "from clinic.aftercare.inputs import ClinicInfo",
         "from ..visits.charts import Series",

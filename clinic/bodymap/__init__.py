@@ -6,7 +6,7 @@ from functools import cache
 from html import escape
 from typing import Any
 
-from clinic.bodymap_shapes import Polygon, Pt, area_centroid, build, contains, label_point
+from clinic.bodymap.shapes import Polygon, Pt, area_centroid, build, contains, label_point
 from clinic.rules.vocabulary import REGIONS, region_label
 
 VIEWS = ("front", "back")
@@ -254,7 +254,7 @@ def write_outline_asset() -> None:
     """Rewrite the static file after a change of the outline (a test says when it is out of date)."""
     from pathlib import Path
 
-    (Path(__file__).parent / "static" / OUTLINE_ASSET).write_text(outline_asset(), encoding="utf-8")
+    (Path(__file__).parent.parent / "static" / OUTLINE_ASSET).write_text(outline_asset(), encoding="utf-8")
 
 
 def _figure(

@@ -38,19 +38,19 @@ def verdict_label(verdict: str | None) -> str:
 
 
 def technique_label(code: str | None) -> str:
-    from .rules.vocabulary import TECHNIQUES
+    from ..rules.vocabulary import TECHNIQUES
 
     return TECHNIQUES.get(code or "", code or "")
 
 
 def region_name(code: str | None) -> str:
-    from .rules.vocabulary import region_label
+    from ..rules.vocabulary import region_label
 
     return region_label(code) if code else ""
 
 
 def muscle_name(code: str | None) -> str:
-    from .rules.muscles import MUSCLES
+    from ..rules.muscles import MUSCLES
 
     muscle = MUSCLES.get(code or "")
     return muscle.name if muscle else (code or "")

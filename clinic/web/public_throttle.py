@@ -12,9 +12,9 @@ from flask import current_app, request
 from sqlalchemy import select
 from werkzeug.exceptions import TooManyRequests
 
-from .clock import utcnow
-from .extensions import db
-from .models import AuditEvent
+from ..clock import utcnow
+from ..extensions import db
+from ..models import AuditEvent
 
 DEFAULT_WINDOW = timedelta(minutes=10)
 
@@ -47,7 +47,7 @@ def nothing_here(action: str, template: str, **context):
     denied audit row (no clinic, no object: none is known) so the throttle counts it like a good one."""
     from flask import render_template
 
-    from . import audit
+    from .. import audit
 
     audit.record(action, outcome="denied")
     db.session.commit()

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
-logger = logging.getLogger("clinic.errors")
+logger = logging.getLogger("clinic.web.errors")
 
 MESSAGES = {
     400: ("Bad request", "The request could not be understood. Go back and try again."),
@@ -72,7 +72,7 @@ def register_error_handlers(app: Flask) -> None:
             )
         else:
             logger.exception("unhandled error")
-        from .extensions import db
+        from ..extensions import db
 
         db.session.rollback()
         return error_response(InternalServerError.code)
