@@ -1,1 +1,5 @@
-"""Clinic administration for owners: staff accounts, roles, the audit log."""
+"""Clinic administration for owners: staff accounts and roles, and the audit log in words.
+
+views.py lists, creates, changes and deactivates staff; audit_views.py is the audit log with filters
+and its CSV export, worded by audit_words.py; forms.py as named.
+"""

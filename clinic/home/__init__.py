@@ -1,1 +1,1 @@
-"""The home page: what each role needs first."""
+"""The home page: what each role needs first, from the panels the features register (clinic/web/panels.py)."""
