@@ -154,8 +154,8 @@ def create_client_with_history(
 
 def create_calendar(app, clinic_id: int, hours=CLINIC_HOURS) -> dict[int, int]:
     """Services of 30, 60 and 90 minutes and the clinic's opening hours; returns {minutes: service id}."""
-    from clinic.schedule import hours as opening
     from clinic.schedule import catalogue
+    from clinic.schedule import hours as opening
 
     with app.app_context():
         made = {m: catalogue.create_service(clinic_id, f"Treatment {m}", m).id for m in (30, 60, 90)}

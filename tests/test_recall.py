@@ -181,9 +181,8 @@ def test_of_two_visits_on_one_day_the_later_recorded_counts(app, clinic_id, ther
 
 def many_due_clients(app, clinic_id, therapist, count=3000):
     """`count` clients, each with a visit whose due date falls somewhere in the three years to TODAY."""
-    from clinic.schedule.catalogue import create_service
-
     from clinic.models import Appointment, Visit
+    from clinic.schedule.catalogue import create_service
     from clinic.visits import due
 
     with app.app_context():
