@@ -2,45 +2,43 @@
 
 from datetime import date, timedelta
 
-from clinic.extensions import db
-from clinic.models import TriggerPoint, Visit
 from clinic.visits.charts import important_change, region_chart, session_chart
 from tests.conftest import count_queries
-from tests.factories import create_client_with_history
+from tests.factories import create_client_with_history, create_visit
+
+# Hand pressure for a client taking an anticoagulant: screened "modify" (CLINICAL.md).
+ANTICOAGULANT = {"code": "anticoagulant"}
+PLAN = ({"technique": "hand_pressure", "region": "shoulder_r", "reason": "Light pressure"},)
 
 
-def add_visits(app, clinic_id, client_id, therapist, count, start=date(2026, 1, 5)):
-    with app.app_context():
-        for n in range(count):
-            visit = Visit(
-                clinic_id=clinic_id,
-                client_id=client_id,
-                therapist_id=therapist,
-                visit_date=start + timedelta(days=7 * n),
-                pain_before=max(8 - n, 1),
-                pain_after=max(5 - n, 0),
-                screening={"verdict": "modify", "items": [], "rules_version": "default"},
-            )
-            visit.points = [
-                TriggerPoint(
-                    number=1,
-                    muscle="upper_trapezius",
-                    side="right",
-                    region="shoulder_r",
-                    technique="hand_pressure",
-                    pain_before=max(7 - n, 0),
-                ),
-                TriggerPoint(
-                    number=2,
-                    muscle="piriformis",
-                    side="left",
-                    region="gluteal_l",
-                    technique="massage_ball",
-                    pain_before=5,
-                ),
-            ]
-            db.session.add(visit)
-        db.session.commit()
+def add_visits(app, client_id, therapist, count, start=date(2026, 1, 5)):
+    """`count` weekly notes through the services, pain easing week by week, two points each."""
+    for n in range(count):
+        create_visit(
+            app,
+            client_id,
+            therapist,
+            start + timedelta(days=7 * n),
+            plan=PLAN,
+            points=(
+                {
+                    "muscle": "upper_trapezius",
+                    "side": "right",
+                    "region": "shoulder_r",
+                    "technique": "hand_pressure",
+                    "pain_before": max(7 - n, 0),
+                },
+                {
+                    "muscle": "piriformis",
+                    "side": "left",
+                    "region": "gluteal_l",
+                    "technique": "massage_ball",
+                    "pain_before": 5,
+                },
+            ),  # fmt: skip
+            pain_before=max(8 - n, 1),
+            pain_after=max(5 - n, 0),
+        )
 
 
 def test_important_change_rule():
@@ -102,8 +100,8 @@ def test_region_chart_follows_each_region():
 
 
 def test_client_page_shows_history_and_charts(app, web, login_as, clinic_id, therapist):
-    client_id = create_client_with_history(app, clinic_id, therapist)
-    add_visits(app, clinic_id, client_id, therapist, 4)
+    client_id = create_client_with_history(app, clinic_id, therapist, [ANTICOAGULANT])
+    add_visits(app, client_id, therapist, 4)
     login_as(therapist)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert "Session pain" in page and "Trigger-point pain by region" in page
@@ -113,13 +111,13 @@ def test_client_page_shows_history_and_charts(app, web, login_as, clinic_id, the
 
 
 def test_history_queries_do_not_grow_with_visits(app, web, login_as, clinic_id, therapist):
-    client_id = create_client_with_history(app, clinic_id, therapist)
-    add_visits(app, clinic_id, client_id, therapist, 5)
+    client_id = create_client_with_history(app, clinic_id, therapist, [ANTICOAGULANT])
+    add_visits(app, client_id, therapist, 5)
     login_as(therapist)
     with count_queries(app) as queries:
         web.get(f"/clients/{client_id}")
     few = queries()
-    add_visits(app, clinic_id, client_id, therapist, 95, start=date(2024, 1, 1))
+    add_visits(app, client_id, therapist, 95, start=date(2024, 1, 1))
     with count_queries(app) as queries:
         page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert queries() == few
