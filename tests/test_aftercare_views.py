@@ -13,8 +13,9 @@ from sqlalchemy import event, select
 from clinic.aftercare import from_visit
 from clinic.aftercare.wording import PRECAUTION_TEXTS, RED_FLAGS
 from clinic.extensions import db
-from clinic.models import Appointment, AuditEvent, Client, Clinic, HealthRecord, Service, TriggerPoint, Visit
+from clinic.models import Appointment, AuditEvent, Clinic, Service, Visit
 from tests.conftest import count_queries
+from tests.factories import create_client_with_history, create_visit
 
 NOW = "2026-11-24T10:00:00+00:00"  # a Tuesday; Europe/London is on UTC in November
 TODAY = date(2026, 11, 24)
@@ -85,47 +86,36 @@ def set_clinic(app, clinic_id, **values):
         db.session.commit()
 
 
+# What the client's record holds beyond what a sheet may carry (PRIVATE lists it).
+PRIVATE_ANSWERS = {
+    "medications": "Warfarin 5 mg; Sertraline 50 mg",
+    "allergies": "Penicillin",
+    "main_complaint": "Neck pain since the divorce",
+    "goals": "Sleep through the night",
+}
+CONDITIONS = (
+    {"code": "anticoagulant"},
+    {"code": "epilepsy"},
+    {"code": "kidney_disease"},
+    {"code": "recent_surgery", "region": "knee_l", "date": "2026-11-03"},
+)
+
+
 def make_client(app, clinic_id, user_id, first="Zoë", last="Harrowgate", preferred="", conditions=None):
-    with app.app_context():
-        client = Client(
-            clinic_id=clinic_id,
-            first_name=first,
-            last_name=last,
-            preferred_name=preferred,
-            name_key=f"{first} {last}".lower(),
-            last_key=last.lower(),
-            date_of_birth=date(1961, 3, 14),
-            phone="07700 900123",
-            notes="Prefers mornings; her sister drives her.",
-        )
-        db.session.add(client)
-        db.session.flush()
-        if conditions is None:
-            conditions = [
-                {"code": "anticoagulant"},
-                {"code": "epilepsy"},
-                {"code": "kidney_disease"},
-                {"code": "recent_surgery", "region": "knee_l", "date": "2026-11-03"},
-            ]
-        db.session.add(
-            HealthRecord(
-                clinic_id=clinic_id,
-                client_id=client.id,
-                number=1,
-                source="intake",
-                conditions=conditions,
-                medications="Warfarin 5 mg; Sertraline 50 mg",
-                anticoagulant=True,
-                allergies="Penicillin",
-                main_complaint="Neck pain since the divorce",
-                goals="Sleep through the night",
-                consent_name=f"{first} {last}",
-                consent_date=date(2026, 1, 5),
-                created_by_id=user_id,
-            )
-        )
-        db.session.commit()
-        return client.id
+    """The sheet's client through the factory: a health history full of what must stay off the sheet."""
+    return create_client_with_history(
+        app,
+        clinic_id,
+        user_id,
+        CONDITIONS if conditions is None else conditions,
+        first,
+        last,
+        answers=PRIVATE_ANSWERS,
+        preferred_name=preferred,
+        date_of_birth=date(1961, 3, 14),
+        phone="07700 900123",
+        notes="Prefers mornings; her sister drives her.",
+    )
 
 
 POINTS = (
@@ -141,75 +131,37 @@ PLAN = (
 )
 
 
-def make_visit(app, clinic_id, client_id, therapist_id, on=TODAY, points=POINTS, plan=PLAN, frequency=None):
-    """A visit row written directly, screened by the real engine, like the note pages store it."""
-    from clinic.screening.services import screen_for_client
+WEEKLY = {
+    "recommended": {"phase": "chronic", "interval_days": 7, "sessions": 4, "proposed_dates": ["2026-12-01"]}
+}
 
+
+def make_visit(app, clinic_id, client_id, therapist_id, on=TODAY, points=POINTS, plan=PLAN, frequency=WEEKLY):
+    """A draft note through the services (the factory's create_visit: plan screened, withheld items
+    recorded, points stored), its frequency plan then pinned to `frequency`: the sheet's wording of
+    it is under test here, the recommendation's rules have their own tests."""
+    note = {
+        "subjective": "Stiff neck after long drives",
+        "objective": "Taut band right upper trapezius",
+        "assessment": "Active TrP",
+        "notes": "Talked about the divorce",
+        "pain_before": 6,
+        "pain_after": 3,
+    }
+    fields = ("muscle", "side", "region", "view", "x", "y", "technique")
+    visit_id = create_visit(
+        app,
+        client_id,
+        therapist_id,
+        on,
+        plan=plan,
+        points=[dict(zip(fields, p, strict=True)) for p in points],
+        **note,
+    )
     with app.app_context():
-        client = db.session.get(Client, client_id)
-        record = db.session.scalars(
-            select(HealthRecord)
-            .where(HealthRecord.client_id == client_id)
-            .order_by(HealthRecord.number.desc())
-        ).first()
-        screening = screen_for_client(
-            client, record, [{"technique": i["technique"], "region": i["region"]} for i in plan], on
-        )
-        visit = Visit(
-            clinic_id=clinic_id,
-            client_id=client_id,
-            therapist_id=therapist_id,
-            visit_date=on,
-            health_record_id=record.id if record else None,
-            plan_items=[{**item, "source": "plan"} for item in plan],
-            screening=screening,
-            rules_version=screening["rules_version"],
-            withheld=[
-                {
-                    "index": n,
-                    "technique": i["technique"],
-                    "region": i["region"],
-                    "verdict": screening["items"][n]["verdict"],
-                }
-                for n, i in enumerate(plan)
-                if i["decision"] == "withheld"
-            ],
-            subjective="Stiff neck after long drives",
-            objective="Taut band right upper trapezius",
-            assessment="Active TrP",
-            plan="Weekly",
-            notes="Talked about the divorce",
-            pain_before=6,
-            pain_after=3,
-            frequency=frequency
-            if frequency is not None
-            else {
-                "recommended": {
-                    "phase": "chronic",
-                    "interval_days": 7,
-                    "sessions": 4,
-                    "proposed_dates": ["2026-12-01"],
-                }
-            },
-        )
-        db.session.add(visit)
-        db.session.flush()
-        for number, (muscle, side, region, view, x, y, technique) in enumerate(points, start=1):
-            db.session.add(
-                TriggerPoint(
-                    visit_id=visit.id,
-                    number=number,
-                    muscle=muscle,
-                    side=side,
-                    region=region,
-                    view=view,
-                    x=x,
-                    y=y,
-                    technique=technique,
-                )
-            )
+        db.session.get(Visit, visit_id).frequency = frequency
         db.session.commit()
-        return visit.id
+    return visit_id
 
 
 def book(app, clinic_id, client_id, therapist_id, start: datetime, status="booked", minutes=60):
