@@ -19,6 +19,7 @@ from clinic.aftercare.inputs import (  # re-exported: callers build inputs from 
     TreatedPoint,
     validate,
 )
+from clinic.rules.scheduling import day_label
 from clinic.rules.vocabulary import NEEDLING, REGION_GROUPS, TECHNIQUES, region_label
 
 __all__ = [
@@ -34,23 +35,6 @@ __all__ = [
     "build_sheet",
     "format_date",
 ]
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
 
 @dataclass(frozen=True)
 class Bullet:
@@ -93,7 +77,7 @@ class AftercareSheet:
 
 def format_date(day: date) -> str:
     """'Tuesday 24 November 2026': the same in every locale, unambiguous on paper."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day_label(day)} {day.year}"
 
 
 def format_time(moment: datetime) -> str:
