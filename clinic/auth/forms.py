@@ -10,8 +10,9 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice: the reset link's form, and the account page's with the current one."""
+
     new_password = PasswordField(
         "New password",
         validators=[DataRequired(), Length(max=1024)],
@@ -21,22 +22,18 @@ class ChangePasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
     )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
 
 
 class ForgotForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
 
 
-class ResetForm(FlaskForm):
-    new_password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=1024)],
-        description="At least 12 characters. Several unrelated words work well; no symbols needed.",
-    )
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
-    )
+class ResetForm(NewPasswordForm):
+    """The reset link's form: the link stands for the current password."""
 
 
 class SecondStepForm(FlaskForm):
