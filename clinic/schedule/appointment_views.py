@@ -63,10 +63,10 @@ def new():
     state = {"outside": False, "nearest": None, "unlikely": None}
     refs = _resolve(form, "therapist", "client", "service") if form.validate_on_submit() else None
     if refs is not None:
-        try:
-            start = booking.local_start(form.date.data, form.time.data, clinic.tz)
-            booking.confirm_date(start, form.date_ok.data)
-            appointment = booking.book(
+        appointment = _attempt(
+            form,
+            state,
+            lambda start: booking.book(
                 clinic,
                 refs["therapist"],
                 refs["client"],
@@ -75,22 +75,38 @@ def new():
                 notes=form.notes.data or "",
                 outside_hours_ok=form.outside_hours_ok.data,
                 created_by=current_user,
-            )
-        except BookingError as error:
-            getattr(form, error.field or "date").errors.append(str(error))
-        except OutsideHours:
-            state["outside"] = True
-        except booking.UnlikelyDate as unlikely:
-            state["unlikely"] = str(unlikely)
-        except SlotTaken as taken:
-            state["nearest"] = taken.nearest
-        else:
+            ),
+        )
+        if appointment is not None:
             notices.appointments_booked([appointment], current_user)
             db.session.commit()
             flash(f"Booked: {_summary(appointment)}.", "success")
             return _to_calendar(appointment)
     status = 200 if request.method == "GET" else (409 if state["nearest"] is not None else 400)
     return render_template("schedule/book.html", form=form, search=search, **state), status
+
+
+def _attempt(form, state: dict, write):
+    """`write(start)` at the form's local date and time, as the booking and moving pages both try it.
+
+    A refusal goes next to its field, or into the page's `state` (outside the opening hours, a date
+    to confirm, the nearest free slot, an edit made meanwhile); then the result is None.
+    """
+    try:
+        start = booking.local_start(form.date.data, form.time.data, current_user.clinic.tz)
+        booking.confirm_date(start, form.date_ok.data)
+        return write(start)
+    except BookingError as error:
+        getattr(form, error.field or "date").errors.append(str(error))
+    except OutsideHours:
+        state["outside"] = True
+    except booking.UnlikelyDate as unlikely:
+        state["unlikely"] = str(unlikely)
+    except SlotTaken as taken:
+        state["nearest"] = taken.nearest
+    except Stale:
+        state["stale"] = True
+    return None
 
 
 def _resolve(form, *names: str) -> dict | None:
@@ -173,9 +189,8 @@ def reschedule(appointment_id: int):
         else None
     )
     if refs is not None:
-        try:
-            start = booking.local_start(form.date.data, form.time.data, clinic.tz)
-            booking.confirm_date(start, form.date_ok.data)
+
+        def move(start):
             booking.reschedule(
                 clinic,
                 item,
@@ -186,17 +201,9 @@ def reschedule(appointment_id: int):
                 outside_hours_ok=form.outside_hours_ok.data,
                 by=current_user,
             )
-        except BookingError as error:
-            getattr(form, error.field or "date").errors.append(str(error))
-        except OutsideHours:
-            state["outside"] = True
-        except booking.UnlikelyDate as unlikely:
-            state["unlikely"] = str(unlikely)
-        except SlotTaken as taken:
-            state["nearest"] = taken.nearest
-        except Stale:
-            state["stale"] = True
-        else:
+            return item
+
+        if _attempt(form, state, move) is not None:
             notices.appointment_moved(item, current_user)
             db.session.commit()
             flash(f"Moved: {_summary(item)}.", "success")
