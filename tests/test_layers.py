@@ -37,14 +37,6 @@ FACTORY = "clinic"
 
 # What is still true, by (importing module, what it imports). The lead empties this list.
 ALLOWED = {
-    # services reading the request or the signed-in user
-    ("clinic.checkin.answers", "flask_login.current_user"),
-    ("clinic.client_import.store", "flask.abort"),
-    ("clinic.client_import.store", "flask_login.current_user"),
-    ("clinic.intake.awaiting_review", "flask_login.current_user"),
-    ("clinic.intake.links", "flask.abort"),
-    ("clinic.intake.services", "flask.g"),  # current_record_once: a per-request cache in a service
-    ("clinic.intake.services", "flask.request"),
     # view modules importing another view module (its bp, or helpers defined beside the routes)
     ("clinic.admin.audit_views", "clinic.admin.views"),
     ("clinic.aftercare.public", "clinic.aftercare.views"),  # VISIT_OPTIONS

@@ -23,6 +23,13 @@ def _audit(action: str, link, client_id: int) -> None:
     audit.record(action, object_type="intake_link", object_id=link.id, client_id=client_id)
 
 
+def _client_link_or_404(client, link_id: int):
+    link = links.client_link(client, link_id)
+    if link is None:
+        abort(404)
+    return link
+
+
 def _checked_form() -> ActionForm:
     form = ActionForm()
     if not form.validate_on_submit():
@@ -54,7 +61,7 @@ def create_link(client_id: int):
 @bp.post("/clients/<int:client_id>/intake-link/<int:link_id>/revoke")
 def revoke_link(client_id: int, link_id: int):
     client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    link = _client_link_or_404(client, link_id)
     _checked_form()
     try:
         links.revoke(link, current_user)
@@ -72,7 +79,7 @@ def revoke_link(client_id: int, link_id: int):
 @clinical_roles_required
 def review(client_id: int, link_id: int):
     client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    link = _client_link_or_404(client, link_id)
     current = services.current_record(client.id)
     proposed = changes = None
     if link.status == links.SUBMITTED:
@@ -102,7 +109,7 @@ def review(client_id: int, link_id: int):
 @clinical_roles_required
 def accept(client_id: int, link_id: int):
     client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    link = _client_link_or_404(client, link_id)
     form = _checked_form()
     today = clinic_today(current_user.clinic)
     try:
@@ -129,7 +136,7 @@ def accept(client_id: int, link_id: int):
 @clinical_roles_required
 def reject(client_id: int, link_id: int):
     client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    link = _client_link_or_404(client, link_id)
     _checked_form()
     try:
         links.reject(link, current_user)
