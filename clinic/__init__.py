@@ -162,7 +162,7 @@ BLUEPRINTS = (
     "clinic.aftercare.public:bp",
     "clinic.settings.views:bp",
     "clinic.admin:bp",
-    "clinic.messages.views:bp",
+    "clinic.messages:bp",
     "clinic.messages.public:bp",
     "clinic.checkin.public:bp",
     "clinic.checkin.views:bp",

@@ -39,13 +39,11 @@ FACTORY = "clinic"
 ALLOWED = {
     # view modules importing another view module (its bp, or helpers defined beside the routes)
     ("clinic.aftercare.public", "clinic.aftercare.views"),  # VISIT_OPTIONS
-    ("clinic.messages.client_views", "clinic.messages.views"),
     ("clinic.portal.views", "clinic.aftercare.public"),  # diagram_svg, tel_href
     ("clinic.portal.views", "clinic.aftercare.views"),  # VISIT_OPTIONS
     ("clinic.portal.views", "clinic.portal.public"),
     # a package's first views module registering the others (their bp is not yet in __init__.py)
     ("clinic.intake.link_views", "clinic.intake.health_views"),
-    ("clinic.messages.views", "clinic.messages.client_views"),
 }
 
 
