@@ -43,7 +43,6 @@ ALLOWED = {
     ("clinic.portal.views", "clinic.aftercare.views"),  # VISIT_OPTIONS
     ("clinic.portal.views", "clinic.portal.public"),
     # a package's first views module registering the others (their bp is not yet in __init__.py)
-    ("clinic.intake.link_views", "clinic.intake.health_views"),
 }
 
 

@@ -6,8 +6,8 @@ imported at the bottom (microblog's idiom: no import circle). A module's name sa
 - ``*_views.py``: routes. ``health_views`` (the history, its versions, edits and updates),
   ``link_views`` (sending a self-intake link, reviewing what came back), ``public_views`` (the
   client's form behind a private link: the public ``selfintake`` blueprint).
-- ``panels.py``: what intake shows on the client and home pages; ``web.py``: the health record in force,
-  read once a request for the page's panels.
+- ``panels.py``: what intake shows on the client and home pages; ``web.py``: what the pages and panels
+  share of the request (the client of the URL, the health record in force read once a request).
 - ``services.py``: reads and saves a history; ``links.py``: self-intake links; ``awaiting_review.py``:
   the submitted forms nobody has reviewed yet; ``health.py``: checks and normalises the answers;
   ``forms.py``: the forms; ``describe.py`` and ``questionnaire.py``: pure wording and structure of the

@@ -1,15 +1,37 @@
-"""The health record in force for the page being built, read once a request.
+"""What the intake pages and panels share of the request: the client of the URL, the version a form
+was based on, a history's view as of the clinic's today, and the health record in force read once.
 
 The client page's health panel, its standing alerts and its planning panel all show the version in
 force: they read it here, once a request. A version added in the request replaces it (the
 ``after_insert`` hook below), whichever service added it.
 """
 
-from flask import g, has_request_context, request
+from flask import abort, g, has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event
 
-from ..models import HealthRecord
-from .services import current_record
+from ..access import get_scoped_or_404
+from ..clock import clinic_today
+from ..models import Client, HealthRecord
+from . import services
+
+
+def client_or_404(client_id: int) -> Client:
+    return get_scoped_or_404(Client, client_id)
+
+
+def read_based_on(form) -> int | None:
+    """The version number the form was opened on (its hidden based_on field), or None."""
+    value = (form.based_on.data or "").strip()
+    if not value:
+        return None
+    if not value.isdecimal() or len(value) > 9:
+        abort(400)
+    return int(value)
+
+
+def view_of(record: HealthRecord | None, client: Client, data=None):
+    return services.view_of(record, client, clinic_today(current_user.clinic), data)
 
 
 def _read_cache() -> dict[int, HealthRecord | None] | None:
@@ -30,9 +52,9 @@ def current_record_once(client_id: int) -> HealthRecord | None:
     """current_record, read once per request. A version added in the request replaces it."""
     records = _read_cache()
     if records is None:
-        return current_record(client_id)
+        return services.current_record(client_id)
     if client_id not in records:
-        records[client_id] = current_record(client_id)
+        records[client_id] = services.current_record(client_id)
     return records[client_id]
 
 
