@@ -168,7 +168,7 @@ BLUEPRINTS = (
     "clinic.checkin.views:bp",
     "clinic.booking.public:bp",
     "clinic.booking.views:bp",
-    "clinic.portal.views:bp",
+    "clinic.portal:bp",
     "clinic.portal.settings_views:bp",
     "clinic.reference:bp",
     "clinic.documents.views:bp",

@@ -36,14 +36,7 @@ MODEL_MAY_IMPORT = ("clinic.models", "clinic.extensions", "clinic.storage.databa
 FACTORY = "clinic"
 
 # What is still true, by (importing module, what it imports). The lead empties this list.
-ALLOWED = {
-    # view modules importing another view module (its bp, or helpers defined beside the routes)
-    ("clinic.aftercare.public", "clinic.aftercare.views"),  # VISIT_OPTIONS
-    ("clinic.portal.views", "clinic.aftercare.public"),  # diagram_svg, tel_href
-    ("clinic.portal.views", "clinic.aftercare.views"),  # VISIT_OPTIONS
-    ("clinic.portal.views", "clinic.portal.public"),
-    # a package's first views module registering the others (their bp is not yet in __init__.py)
-}
+ALLOWED: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
