@@ -146,7 +146,7 @@ def _register_extensions(app: Flask) -> None:
 
 # Each feature's blueprint, as "module:attribute" (the order sets the order of their hooks).
 BLUEPRINTS = (
-    "clinic.auth.views:bp",
+    "clinic.auth:bp",
     "clinic.home.views:bp",
     "clinic.clients.views:bp",
     "clinic.client_import.views:bp",
@@ -161,14 +161,14 @@ BLUEPRINTS = (
     "clinic.aftercare.views:bp",
     "clinic.aftercare.public:bp",
     "clinic.settings.views:bp",
-    "clinic.admin.views:bp",
-    "clinic.messages.views:bp",
+    "clinic.admin:bp",
+    "clinic.messages:bp",
     "clinic.messages.public:bp",
     "clinic.checkin.public:bp",
     "clinic.checkin.views:bp",
     "clinic.booking.public:bp",
     "clinic.booking.views:bp",
-    "clinic.portal.views:bp",
+    "clinic.portal:bp",
     "clinic.portal.settings_views:bp",
     "clinic.reference:bp",
     "clinic.documents.views:bp",

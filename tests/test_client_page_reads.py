@@ -5,6 +5,7 @@ from sqlalchemy import event
 
 from clinic.extensions import db
 from clinic.intake import services as intake
+from clinic.intake.web import current_record_once
 from clinic.models import Client, User
 from clinic.screening.pages import LABELS, LABELS_JSON
 from tests.conftest import count_queries
@@ -42,14 +43,14 @@ def test_current_record_once_is_per_request_and_a_new_version_replaces_it(app, c
         with app.test_request_context():
             client, user = db.session.get(Client, client_id), db.session.get(User, therapist)
             with count_queries(app) as queries:
-                first = intake.current_record_once(client_id)
-                assert intake.current_record_once(client_id) is first and first.number == 1
+                first = current_record_once(client_id)
+                assert current_record_once(client_id) is first and first.number == 1
             assert queries() == 1
             added = intake.record_update(client, user, None)
-            assert added.number == 2 and intake.current_record_once(client_id) is added
+            assert added.number == 2 and current_record_once(client_id) is added
         with app.test_request_context():
             with count_queries(app) as queries:
-                assert intake.current_record_once(client_id).number == 2
+                assert current_record_once(client_id).number == 2
             assert queries() == 1  # read again: the last request's answer is not this one's
         db.session.rollback()
 

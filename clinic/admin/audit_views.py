@@ -18,8 +18,8 @@ from ..models import AuditEvent, Client, User
 from ..web.navigation import add_nav
 from ..web.panels import add_panel
 from ..web.request_numbers import query_int
+from . import bp
 from .audit_words import describe, record_words
-from .views import bp
 
 add_nav("Audit log", "admin.audit_log", ("owner",), 90)
 CSV_BATCH = 1000

@@ -1,6 +1,6 @@
 """Owner pages: staff list, new user, role changes, deactivation (the audit log: audit_views.py)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,9 +12,9 @@ from ..extensions import db
 from ..models import TwoStep, User
 from ..schedule import ical
 from ..web.navigation import add_nav
+from . import bp
 from .forms import ActiveForm, NewUserForm, RoleForm, SetPasswordForm
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 add_nav("Staff", "admin.users", ("owner",), 80)
 
 
@@ -156,6 +156,3 @@ def _revoke_feeds(user: User) -> None:
     key that works without logging in, and would otherwise outlive the change."""
     if ical.revoke_all(user):
         audit.record("feed.revoke", object_type="user", object_id=user.id)
-
-
-from . import audit_views  # noqa: E402, F401  (the audit log's routes on bp)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import bodymap
 from ..extensions import db
@@ -30,6 +31,8 @@ from .inputs import (
 )
 
 NEXT_APPOINTMENTS = 3
+# What a visit's sheet reads of it, loaded with the visit (the staff PDF, the client's page, the portal).
+VISIT_OPTIONS = (selectinload(Visit.points), joinedload(Visit.client), joinedload(Visit.therapist))
 
 
 def clinic_info(clinic: Clinic) -> ClinicInfo:

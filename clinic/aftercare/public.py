@@ -7,27 +7,24 @@ looked at, and unknown, malformed and expired tokens get one and the same 404 pa
 never tells whether a token ever existed.
 """
 
-import re
-
 from flask import Blueprint, Response, current_app, render_template, url_for
-from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import audit, bodymap
+from .. import audit
 from ..extensions import db
 from ..models import AftercareLink, Clinic, Visit
 from ..web.public_throttle import refuse_when_busy
 from . import links
 from .documents import visit_sheet
+from .from_visit import VISIT_OPTIONS
 from .pdf import render_pdf
+from .presenting import diagram_svg, tel_href
 from .sheet import AftercareSheet
-from .views import VISIT_OPTIONS
 from .wording import CALL_CLINIC_HEADING, URGENT_HEADING
 
 bp = Blueprint("aftercare_public", __name__, url_prefix="/a")
 VIEW = "aftercare.client_view"
 DOWNLOAD = "aftercare.client_download"
-DIAGRAM_TITLE = "Body diagram, front and back: the numbered spots we worked on"
 
 
 @bp.after_request
@@ -74,27 +71,6 @@ def _record(action: str, link: AftercareLink, visit: Visit) -> None:
     )
     links.mark_opened(link)
     db.session.commit()
-
-
-def tel_href(phone: str) -> str:
-    """'tel:+442392000140' from '+44 23 9200 0140': a tel: URI allows no spaces."""
-    digits = re.sub(r"\D", "", phone)
-    return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
-
-
-def diagram_svg(sheet: AftercareSheet) -> Markup | None:
-    """The sheet's body diagram as an SVG (the PDF draws the same points and treated regions)."""
-    if not sheet.points and not sheet.treated_regions:
-        return None
-    points = []
-    for point in sheet.points:
-        try:
-            points.append(bodymap.as_point(point))
-        except ValueError:
-            continue  # the PDF leaves such a point off its diagram too (it has no place on a view)
-    svg = bodymap.render_pair_svg(points, highlight_regions=sheet.treated_regions, title=DIAGRAM_TITLE)
-    # render_pair_svg builds the SVG from our own geometry and escapes every text it inserts.
-    return Markup(svg)  # noqa: S704
 
 
 @bp.get("/<token>")

@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..access import ALL_ROLES, roles_required, scoped
@@ -18,13 +17,12 @@ from ..extensions import db
 from ..models import Visit
 from . import panels, wording_store
 from .forms import FIELD_NAMES, WordingForm
-from .from_visit import clinic_info, inputs_for
+from .from_visit import VISIT_OPTIONS, clinic_info, inputs_for
 from .pdf import render_batch
 from .sheet import AftercareInput, FrequencyAdvice, NextAppointment, TreatedPoint, build_sheet
 from .wording import DEFAULT_WORDING, Wording
 
 bp = Blueprint("aftercare", __name__)
-VISIT_OPTIONS = (selectinload(Visit.points), joinedload(Visit.client), joinedload(Visit.therapist))
 
 
 def _pdf_response(pdf: bytes, filename: str) -> Response:

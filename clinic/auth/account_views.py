@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from .. import audit
 from ..extensions import db
+from . import bp
 from .forms import ActionForm
 from .sessions import SESSION_KEY, end_other_sessions, open_sessions
-from .views import bp
 
 BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))
 SYSTEMS = (

@@ -6,10 +6,9 @@ from flask_login import current_user
 from .. import audit
 from ..extensions import db
 from ..web.public_throttle import refuse_when_busy
-from . import reset
+from . import bp, reset
 from .forms import ForgotForm, ResetForm
 from .services import AccountError
-from .views import bp
 
 SENT = (
     "If that address belongs to an account, a link to set a new password is on its way. "

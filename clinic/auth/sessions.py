@@ -3,10 +3,15 @@
 The cookie is only signed, so a copy would outlive a logout. Each user has a session version
 that is part of the id stored in the cookie; logout, a password change and deactivation bump it,
 and the user loader refuses a cookie whose version is not the current one.
+
+After a right password with two-step sign-in on, the user is not logged in yet: the session holds only
+who is half-way (await_second_step; two_step_views asks for the code). safe_next checks where the
+sign-in goes on to.
 """
 
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -19,6 +24,8 @@ from ..models import User, UserSession
 AUTH_TIME = "auth_time"
 LAST_SEEN = "last_seen"
 SESSION_KEY = "sid"  # the UserSession row of this browser
+PENDING = "two_step_pending"
+PENDING_SECONDS = 300
 
 
 @login_manager.user_loader
@@ -31,6 +38,23 @@ def load_user(cookie_id: str) -> User | None:
     if user is None or not user.active or user.session_version != version:
         return None
     return user
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no '//' or '/\\' tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    return target
+
+
+def await_second_step(user: User, next_url: str | None):
+    """Remember who passed the first step, log nobody in yet, and ask for the code."""
+    session.clear()
+    session[PENDING] = {"u": user.id, "v": user.session_version, "t": utcnow().timestamp(), "n": next_url}
+    return redirect(url_for("auth.second_step"))
 
 
 def start_session(user: User) -> None:

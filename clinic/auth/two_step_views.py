@@ -17,26 +17,12 @@ from ..clock import utcnow
 from ..extensions import db
 from ..models import AuditEvent, User
 from ..web.public_throttle import refuse_when_busy
-from . import passwords, two_step
+from . import bp, passwords, two_step
 from .forms import SecondStepForm, TwoStepConfirmForm, TwoStepOffForm
-from .sessions import start_session
-from .views import bp, safe_next
+from .sessions import PENDING, PENDING_SECONDS, safe_next, start_session
 
-PENDING = "two_step_pending"
-PENDING_SECONDS = 300
 FAILURE_WINDOW_SECONDS = 15 * 60
 EXEMPT = {"auth.two_step", "auth.logout", "auth.login", "static", "health"}
-
-
-def needs_second_step(user: User) -> bool:
-    return two_step.is_on(user) and not two_step.is_trusted(user, request.cookies.get(two_step.DEVICE_COOKIE))
-
-
-def await_second_step(user: User, next_url: str | None):
-    """Remember who passed the first step, log nobody in yet, and ask for the code."""
-    session.clear()
-    session[PENDING] = {"u": user.id, "v": user.session_version, "t": utcnow().timestamp(), "n": next_url}
-    return redirect(url_for("auth.second_step"))
 
 
 def _pending_user() -> User | None:

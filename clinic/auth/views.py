@@ -1,29 +1,19 @@
 """Login, logout and password change."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 from werkzeug.exceptions import TooManyRequests
 
 from ..extensions import db
-from . import services
+from . import bp, services, two_step
 from .forms import ChangePasswordForm, LoginForm
-from .sessions import end_all_sessions, start_session
-
-bp = Blueprint("auth", __name__)
+from .sessions import await_second_step, end_all_sessions, safe_next, start_session
 
 LOGIN_FAILED = "That email and password do not match an active account."
 
 
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no '//' or '/\\' tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    return target
+def needs_second_step(user) -> bool:
+    return two_step.is_on(user) and not two_step.is_trusted(user, request.cookies.get(two_step.DEVICE_COOKIE))
 
 
 def client_ip() -> str:
@@ -43,8 +33,6 @@ def login():
             error.retry_after = result.retry_after
             raise error
         if result.user is not None:
-            from .two_step_views import await_second_step, needs_second_step
-
             if needs_second_step(result.user):
                 return await_second_step(result.user, safe_next(request.args.get("next")))
             start_session(result.user)
@@ -88,6 +76,3 @@ def change_password():
     if request.method == "POST":
         return render_template("auth/password.html", form=form), 400
     return render_template("auth/password.html", form=form)
-
-
-from . import account_views, reset_views, two_step_views  # noqa: E402, F401  (pages on this blueprint)

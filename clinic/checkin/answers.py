@@ -2,7 +2,6 @@
 
 from dataclasses import asdict
 
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..clock import utcnow
@@ -68,9 +67,9 @@ def land(check_in: CheckIn, answers: Answers, result: Triage) -> None:
     check_in.answered_at = utcnow()
 
 
-def mark_handled(check_in: CheckIn) -> None:
+def mark_handled(check_in: CheckIn, user_id: int) -> None:
     check_in.handled_at = utcnow()
-    check_in.handled_by_id = current_user.id
+    check_in.handled_by_id = user_id
 
 
 def latest_answered(client_id: int, clinic_id: int) -> CheckIn | None:

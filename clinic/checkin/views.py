@@ -71,7 +71,7 @@ def handled(check_in_id: int):
     if check_in is None or check_in.answered_at is None:
         abort(404)
     if check_in.handled_at is None:
-        mark_handled(check_in)
+        mark_handled(check_in, current_user.id)
         audit.record(
             "checkin.handled", object_type="visit", object_id=check_in.visit_id, client_id=check_in.client_id
         )

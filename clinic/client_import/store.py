@@ -2,8 +2,7 @@
 
 from datetime import timedelta
 
-from flask import abort, current_app
-from flask_login import current_user
+from flask import current_app
 from sqlalchemy import select, update
 
 from ..clock import utcnow
@@ -60,23 +59,15 @@ def store_upload(clinic_id: int, user_id: int, data: bytes) -> tuple[ClientImpor
     return job, decoded
 
 
-def owned_or_404(import_id: int) -> ClientImport:
-    """The current owner's own import in their clinic, or 404 (another owner's upload is theirs)."""
-    job = db.session.scalars(
+def owned(import_id: int, clinic_id: int, user_id: int) -> ClientImport | None:
+    """The owner's own import in their clinic, or None (another owner's upload is theirs)."""
+    return db.session.scalars(
         select(ClientImport).where(
             ClientImport.id == import_id,
-            ClientImport.clinic_id == current_user.clinic_id,
-            ClientImport.created_by_id == current_user.id,
+            ClientImport.clinic_id == clinic_id,
+            ClientImport.created_by_id == user_id,
         )
     ).first()
-    if job is None:
-        from .. import audit
-
-        db.session.rollback()
-        audit.record("access.denied", object_type="client_import", object_id=import_id, outcome="denied")
-        db.session.commit()
-        abort(404)
-    return job
 
 
 def still_open(job: ClientImport) -> bool:

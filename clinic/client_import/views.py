@@ -1,6 +1,6 @@
 """The owner's client import: upload a CSV, say which column is which, preview, confirm, watch it run."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -8,6 +8,7 @@ from .. import audit
 from ..access import roles_required
 from ..clock import clinic_today
 from ..extensions import db
+from ..models import ClientImport
 from ..rules.client_import import (
     DATE_ORDERS,
     FIELDS,
@@ -31,6 +32,17 @@ def _allow_the_file(endpoint, values):
     # makes the server read 20 MB to be refused).
     if endpoint == "client_import.upload" and current_user.is_authenticated and current_user.role == "owner":
         request.max_content_length = current_app.config["IMPORT_MAX_BYTES"] + 64 * 1024
+
+
+def _owned_or_404(import_id: int) -> ClientImport:
+    """The current owner's own import in their clinic, or 404 (another owner's upload is theirs)."""
+    job = store.owned(import_id, current_user.clinic_id, current_user.id)
+    if job is None:
+        db.session.rollback()
+        audit.record("access.denied", object_type="client_import", object_id=import_id, outcome="denied")
+        db.session.commit()
+        abort(404)
+    return job
 
 
 def _too_large_text() -> str:
@@ -86,7 +98,7 @@ def _expired():
 @bp.route("/<int:import_id>/columns", methods=["GET", "POST"])
 @roles_required("owner")
 def columns(import_id: int):
-    job = store.owned_or_404(import_id)
+    job = _owned_or_404(import_id)
     if not store.still_open(job):
         return _expired()
     header = header_of(job)
@@ -126,7 +138,7 @@ def columns(import_id: int):
 @bp.route("/<int:import_id>/preview", methods=["GET", "POST"])
 @roles_required("owner")
 def preview(import_id: int):
-    job = store.owned_or_404(import_id)
+    job = _owned_or_404(import_id)
     if not store.still_open(job):
         return _expired()
     if job.status != "mapped":
@@ -168,6 +180,6 @@ def preview(import_id: int):
 @bp.get("/<int:import_id>")
 @roles_required("owner")
 def status(import_id: int):
-    job = store.owned_or_404(import_id)
+    job = _owned_or_404(import_id)
     done = run.progress(job.id) if job.status in ("queued", "running") else job.row_count
     return render_template("client_import/status.html", job=job, done=done, stalled=run.stalled(job))

@@ -1,22 +1,17 @@
-"""Questionnaires that clients sent and nobody has reviewed yet, for the home pages.
+"""Questionnaires that clients sent and nobody has reviewed yet, for the home pages (intake.panels).
 
-A therapist sees those of the clients they will see (an appointment from today on) and those they sent
-the link for; the owner sees the clinic's; the front desk sees only how many there are (the answers are
-health data). Oldest first: a form waiting longest is the one most likely to be needed today.
+A therapist's list holds those of the clients they will see (an appointment from `since` on) and those
+they sent the link for; the owner's the clinic's; the front desk's only how many there are (the answers
+are health data). Oldest first: a form waiting longest is the one most likely to be needed today.
 """
 
 from datetime import datetime
 
-from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from ..access import CLINICAL_ROLES
-from ..clock import clinic_today
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, IntakeLink
-from ..rules.scheduling import day_start
-from ..web.panels import add_panel
 from .links import SUBMITTED
 
 SHOWN = 20
@@ -48,14 +43,3 @@ def waiting(clinic_id: int, therapist_id: int | None, since: datetime) -> list[I
 
 def waiting_count(clinic_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(_submitted(clinic_id).subquery()))
-
-
-def home_panel(**_context) -> dict | None:
-    clinic = current_user.clinic
-    since = day_start(clinic_today(clinic), clinic.tz)
-    mine = current_user.id if current_user.role == "therapist" else None
-    rows = waiting(current_user.clinic_id, mine, since)
-    return {"rows": rows} if rows else None
-
-
-add_panel("home", "intake/_home_waiting.html", CLINICAL_ROLES, 5, home_panel)

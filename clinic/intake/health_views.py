@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit
-from ..access import clinical_roles_required, get_scoped_or_404
+from ..access import clinical_roles_required
 from ..clock import clinic_today
 from ..extensions import db
 from ..models import Client, HealthRecord
@@ -12,6 +12,7 @@ from . import bp, links, questionnaire, services
 from .describe import diff
 from .forms import ActionForm, HealthForm, Questionnaire, UpdateForm
 from .health import InvalidHealthData
+from .web import client_or_404, read_based_on, view_of
 
 
 @bp.context_processor
@@ -19,27 +20,10 @@ def _labels():
     return {"source_labels": services.SOURCE_LABELS}
 
 
-def _client(client_id: int) -> Client:
-    return get_scoped_or_404(Client, client_id)
-
-
-def _based_on(form) -> int | None:
-    value = (form.based_on.data or "").strip()
-    if not value:
-        return None
-    if not value.isdecimal() or len(value) > 9:
-        abort(400)
-    return int(value)
-
-
 def _audit(action: str, client: Client, record: HealthRecord | None = None) -> None:
     audit.record(
         action, object_type="health_record", object_id=record.id if record else None, client_id=client.id
     )
-
-
-def view_of(record: HealthRecord | None, client: Client, data=None):
-    return services.view_of(record, client, clinic_today(current_user.clinic), data)
 
 
 def _checklist(client: Client, today, data=None) -> Questionnaire:
@@ -66,7 +50,7 @@ def form_context(client: Client, checklist: Questionnaire, public: bool = False)
 @bp.get("/clients/<int:client_id>/health")
 @clinical_roles_required
 def show(client_id: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     record = services.current_record(client.id)
     if record is not None:
         _audit("intake.view", client, record)
@@ -84,7 +68,7 @@ def show(client_id: int):
 @bp.route("/clients/<int:client_id>/health/edit", methods=["GET", "POST"])
 @clinical_roles_required
 def edit(client_id: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     current = services.current_record(client.id)
     today = clinic_today(current_user.clinic)
     if request.method == "GET":
@@ -107,7 +91,7 @@ def edit(client_id: int):
             current_user,
             {**form.answers(), **checklist.data()},
             "intake" if current is None else "edit",
-            based_on=_based_on(form),
+            based_on=read_based_on(form),
             today=today,
         )
     except services.EditConflict:
@@ -135,7 +119,7 @@ def _render_edit(client, form, checklist, current, status=200, conflict=False):
 @bp.route("/clients/<int:client_id>/health/update", methods=["GET", "POST"])
 @clinical_roles_required
 def update(client_id: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     current = services.current_record(client.id)
     if current is None:
         flash("There is no health history yet: start with the intake.", "info")
@@ -151,7 +135,7 @@ def update(client_id: int):
         confirm = ActionForm()
         if not confirm.validate_on_submit():
             abort(400)
-        changes, note, based_on = None, "", _based_on(confirm)
+        changes, note, based_on = None, "", read_based_on(confirm)
     else:
         form, checklist = UpdateForm(), _checklist(client, today)
         form.today = today
@@ -160,7 +144,7 @@ def update(client_id: int):
         if not valid:
             return _render_update(client, form, checklist, current, 400)
         changes = {**form.answers(), **checklist.data()}
-        note, based_on = changes.pop("change_note", ""), _based_on(form)
+        note, based_on = changes.pop("change_note", ""), read_based_on(form)
     try:
         record = services.record_update(client, current_user, changes, note, based_on=based_on, today=today)
     except services.EditConflict:
@@ -189,7 +173,7 @@ def _render_update(client, form, checklist, current, status=200):
 @bp.get("/clients/<int:client_id>/health/versions")
 @clinical_roles_required
 def versions(client_id: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     _audit("intake.version_view", client)
     db.session.commit()  # first: a commit expires what was loaded, and this page loads every version
     records = services.versions(client.id)
@@ -202,7 +186,7 @@ def versions(client_id: int):
 @bp.get("/clients/<int:client_id>/health/versions/<int:number>")
 @clinical_roles_required
 def version(client_id: int, number: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     record = services.version(client.id, number)
     if record is None:
         abort(404)

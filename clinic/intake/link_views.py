@@ -16,11 +16,18 @@ from . import bp, links, services
 from .describe import diff
 from .forms import ActionForm
 from .health import InvalidHealthData
-from .health_views import _based_on, _client, view_of
+from .web import client_or_404, read_based_on, view_of
 
 
 def _audit(action: str, link, client_id: int) -> None:
     audit.record(action, object_type="intake_link", object_id=link.id, client_id=client_id)
+
+
+def _client_link_or_404(client, link_id: int):
+    link = links.client_link(client, link_id)
+    if link is None:
+        abort(404)
+    return link
 
 
 def _checked_form() -> ActionForm:
@@ -32,7 +39,7 @@ def _checked_form() -> ActionForm:
 
 @bp.post("/clients/<int:client_id>/intake-link")
 def create_link(client_id: int):
-    client = _client(client_id)
+    client = client_or_404(client_id)
     _checked_form()
     link, token, replaced = links.create_link(client, current_user)
     for old_id in replaced:
@@ -53,8 +60,8 @@ def create_link(client_id: int):
 
 @bp.post("/clients/<int:client_id>/intake-link/<int:link_id>/revoke")
 def revoke_link(client_id: int, link_id: int):
-    client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    client = client_or_404(client_id)
+    link = _client_link_or_404(client, link_id)
     _checked_form()
     try:
         links.revoke(link, current_user)
@@ -71,8 +78,8 @@ def revoke_link(client_id: int, link_id: int):
 @bp.get("/clients/<int:client_id>/intake-link/<int:link_id>")
 @clinical_roles_required
 def review(client_id: int, link_id: int):
-    client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    client = client_or_404(client_id)
+    link = _client_link_or_404(client, link_id)
     current = services.current_record(client.id)
     proposed = changes = None
     if link.status == links.SUBMITTED:
@@ -101,12 +108,12 @@ def review(client_id: int, link_id: int):
 @bp.post("/clients/<int:client_id>/intake-link/<int:link_id>/accept")
 @clinical_roles_required
 def accept(client_id: int, link_id: int):
-    client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    client = client_or_404(client_id)
+    link = _client_link_or_404(client, link_id)
     form = _checked_form()
     today = clinic_today(current_user.clinic)
     try:
-        record = links.accept(link, client, current_user, today, based_on=_based_on(form))
+        record = links.accept(link, client, current_user, today, based_on=read_based_on(form))
     except links.LinkStateError:
         db.session.rollback()
         flash("This form was already reviewed.", "info")
@@ -128,8 +135,8 @@ def accept(client_id: int, link_id: int):
 @bp.post("/clients/<int:client_id>/intake-link/<int:link_id>/reject")
 @clinical_roles_required
 def reject(client_id: int, link_id: int):
-    client = _client(client_id)
-    link = links.client_link_or_404(client, link_id)
+    client = client_or_404(client_id)
+    link = _client_link_or_404(client, link_id)
     _checked_form()
     try:
         links.reject(link, current_user)

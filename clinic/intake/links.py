@@ -11,7 +11,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from ..clock import utcnow
@@ -161,17 +161,15 @@ def accept(
     return record
 
 
-def client_link_or_404(client: Client, link_id: int) -> IntakeLink:
-    link = db.session.scalars(
+def client_link(client: Client, link_id: int) -> IntakeLink | None:
+    """The client's link with this id, or None."""
+    return db.session.scalars(
         select(IntakeLink).where(
             IntakeLink.id == link_id,
             IntakeLink.client_id == client.id,
             IntakeLink.clinic_id == client.clinic_id,
         )
     ).first()
-    if link is None:
-        abort(404)
-    return link
 
 
 def waiting_review(client_id: int) -> list[IntakeLink]:

@@ -2,7 +2,6 @@
 
 The API other features call:
 - current_record(client_id) -> HealthRecord | None: the version in force.
-- current_record_once(client_id): the same, read once per request, for pages whose panels all show it.
 - record_from_form(client, user, data, source, based_on=None) -> HealthRecord | None: a full set of
   answers as a new version (None when an "edit" changes nothing).
 - record_update(client, user, changes, note) -> HealthRecord: the per-visit "anything changed?";
@@ -13,7 +12,6 @@ The API other features call:
 from datetime import date
 from typing import Any
 
-from flask import g, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -57,31 +55,6 @@ def current_record(client_id: int) -> HealthRecord | None:
         .limit(1)
     )
     return db.session.scalars(query).first()
-
-
-def _read_cache() -> dict[int, HealthRecord | None] | None:
-    """This request's current records by client id; None outside a request.
-
-    Kept in `g` with the request it belongs to: `g` lives as long as the app context, which a test or a
-    command may hold across several requests."""
-    if not has_request_context():
-        return None
-    owner, records = g.get("intake_current_records", (None, None))
-    if owner is not request._get_current_object() or records is None:
-        records = {}
-        g.intake_current_records = (request._get_current_object(), records)
-    return records
-
-
-def current_record_once(client_id: int) -> HealthRecord | None:
-    """current_record, read once per request: the client page's health panel, its alerts and its
-    planning panel all show the version in force. A version added in the request replaces it (_add)."""
-    records = _read_cache()
-    if records is None:
-        return current_record(client_id)
-    if client_id not in records:
-        records[client_id] = current_record(client_id)
-    return records[client_id]
 
 
 def versions(client_id: int) -> list[HealthRecord]:
@@ -143,9 +116,6 @@ def _add(
             db.session.add(record)
     except IntegrityError:
         raise EditConflict() from None
-    records = _read_cache()
-    if records is not None:
-        records.pop(client.id, None)  # the version read earlier in this request is no longer in force
     return record
 
 

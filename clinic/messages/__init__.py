@@ -2,11 +2,16 @@
 
 kinds.py and wording.py say what is written; consent.py who may get what; outbox.py queues rows;
 queue.py (Huey) and reminders.py decide when; delivery.py, render.py and transports.py send.
+The staff pages (views.py: the outbox, mailbox and wording; client_views.py: the client page's
+messages) add their routes to the blueprint below, microblog's way; public.py is the clients' own
+unsubscribe page, on its own blueprint.
 """
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Blueprint, Flask
+
+bp = Blueprint("messages", __name__)
 
 
 def configure_messages(app: Flask) -> None:
@@ -36,3 +41,6 @@ def configure_messages(app: Flask) -> None:
             "SMS_PROVIDER is twilio: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM"
         )
     register_outbox_events(Session)
+
+
+from . import client_views, views  # noqa: E402, F401  (their routes and panels join the blueprint above)

@@ -13,10 +13,9 @@ from ..access import ALL_ROLES, get_scoped_or_404
 from ..extensions import db
 from ..models import Client, Message
 from ..web.panels import add_panel
-from . import consent, notices
+from . import bp, consent, notices
 from .forms import ActionForm
 from .kinds import KINDS
-from .views import bp
 
 PANEL_ROWS = 8
 

@@ -3,7 +3,7 @@
 from email import policy
 from email.parser import BytesParser
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
 
@@ -14,12 +14,11 @@ from ..extensions import db
 from ..models import MailboxItem, Message
 from ..web.navigation import add_nav
 from ..web.request_numbers import query_int
-from . import wording
+from . import bp, wording
 from .forms import ActionForm, MessageSettingsForm, WordingForm
 from .kinds import EDITABLE, KINDS, PLACEHOLDERS
 from .settings import message_settings, save_message_settings
 
-bp = Blueprint("messages", __name__)
 add_nav("Messages", "messages.outbox", ("owner",), 75)
 STATUS_ORDER = case(
     {"failed": 0, "bounced": 1, "queued": 2, "sending": 3, "suppressed": 4, "sent": 5}, value=Message.status
@@ -214,6 +213,3 @@ def edit_wording(kind: str):
         placeholders={name: PLACEHOLDERS[name] for name in sorted(KINDS[kind].placeholders)},
         conflict=conflict,
     ), status
-
-
-from . import client_views  # noqa: E402, F401  (the client page's routes are on this blueprint)

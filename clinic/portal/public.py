@@ -5,16 +5,15 @@ and a GET must not use the link up), and unknown, used and expired links get one
 counted per IP in the database before anything is looked up.
 """
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from .. import audit
 from ..extensions import db
 from ..messages.queue import queue_for
 from ..models import Client
 from ..web.public_throttle import nothing_here, refuse_when_busy
-from . import links, sessions
+from . import bp, links, sessions
 
-bp = Blueprint("portal", __name__, url_prefix="/p")
 SENT = "If that address is on file with us, a sign-in link is on its way. It works once, within 20 minutes."
 
 

@@ -6,9 +6,9 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 
 from .. import audit
 from ..aftercare.documents import visit_sheet
+from ..aftercare.from_visit import VISIT_OPTIONS
 from ..aftercare.pdf import render_pdf
-from ..aftercare.public import diagram_svg, tel_href
-from ..aftercare.views import VISIT_OPTIONS
+from ..aftercare.presenting import diagram_svg, tel_href
 from ..aftercare.wording import CALL_CLINIC_HEADING, URGENT_HEADING
 from ..booking.slots import slot_start
 from ..extensions import db
@@ -17,8 +17,7 @@ from ..messages.reminders import needs_questionnaire
 from ..models import Clinic
 from ..rules.scheduling import day_label
 from ..schedule import booking
-from . import moving, services, sessions
-from .public import bp
+from . import bp, moving, services, sessions
 
 
 def _signed_in():

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from ..access import CLINICAL_ROLES
 from ..clock import clinic_today
-from ..intake.services import current_record_once
+from ..intake.web import current_record_once
 from ..models import Client, HealthRecord
 from ..rules.policy import Policy
 from .alerts import client_alerts, clinic_alerts
