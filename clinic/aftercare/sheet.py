@@ -36,6 +36,7 @@ __all__ = [
     "format_date",
 ]
 
+
 @dataclass(frozen=True)
 class Bullet:
     text: str
