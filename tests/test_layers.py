@@ -9,8 +9,8 @@
 - Only the app factory (clinic/__init__.py) imports a module that defines a blueprint. Inside one
   package, `from . import bp` from the package's __init__ (microblog's form) is the exception.
 
-ALLOWED lists what is true today outside this change's part of the tree; each entry is to be removed
-by moving the code, and an entry that no longer happens fails the test so the list only shrinks.
+ALLOWED would list exceptions by (importing module, what it imports); it is empty, and an entry whose
+import no longer happens fails the test, so the list can only shrink.
 """
 
 import ast
