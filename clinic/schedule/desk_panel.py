@@ -6,15 +6,16 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from ..clock import clinic_today, utcnow
 from ..extensions import db
 from ..intake.awaiting_review import waiting_count  # a count: no answers reach the desk
-from ..models import ACTIVE_STATUSES, Appointment, Client, User
+from ..models import Appointment, Client, User
 from ..rules.scheduling import day_start
 from ..web.panels import add_panel
+from .recall import due_conditions
 
 NEXT_STATUSES = ("booked", "arrived")
 
@@ -62,16 +63,7 @@ def recall_due(clinic) -> int:
     """Clients the recall list shows, counted up to one page and one more ("100+")."""
     today = clinic_today(clinic)
     cap = current_app.config["RECALL_PAGE_SIZE"]
-    booked = exists().where(
-        Appointment.client_id == Client.id,
-        Appointment.status.in_(ACTIVE_STATUSES),
-        Appointment.start_at >= day_start(today, clinic.tz),
-    )
-    due = (
-        select(Client.id)
-        .where(Client.clinic_id == clinic.id, Client.due_on < today, Client.archived_at.is_(None), ~booked)
-        .limit(cap + 1)
-    )
+    due = select(Client.id).where(*due_conditions(clinic.id, clinic.tz, today)).limit(cap + 1)
     return db.session.scalar(select(func.count()).select_from(due.subquery()))
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ACTIVE_STATUSES, Appointment, Client, Visit
@@ -36,25 +36,33 @@ def _phase(frequency: dict | None) -> str | None:
     return phase if isinstance(phase, str) else None
 
 
+def due_conditions(clinic_id: int, tz: ZoneInfo, today: date) -> tuple:
+    """Who the recall list holds: overdue (rules.recall.is_overdue, as a range of
+    ix_client_clinic_id_due_on), not archived, nothing active booked from today on."""
+    # The calendar ahead is read once by the clinic's (clinic_id, start_at) index and probed as a set.
+    # A correlated NOT EXISTS let PostgreSQL walk that range once per listed client when its
+    # statistics misjudged how many future bookings there are (39 ms for page 3 at 100,000 clients;
+    # 5 ms as a set). appointment.client_id is NOT NULL, so NOT IN means what it says.
+    booked = select(Appointment.client_id).where(
+        Appointment.clinic_id == clinic_id,
+        Appointment.status.in_(ACTIVE_STATUSES),
+        Appointment.start_at >= day_start(today, tz),
+    )
+    return (
+        Client.clinic_id == clinic_id,
+        Client.due_on < today,
+        Client.archived_at.is_(None),
+        Client.id.not_in(booked),
+    )
+
+
 def due_clients(clinic_id: int, tz: ZoneInfo, today: date, page: int = 1) -> tuple[list[RecallRow], bool]:
     """Most overdue first, RECALL_PAGE_SIZE a page; `more` says whether another page follows."""
     size = current_app.config["RECALL_PAGE_SIZE"]
-    today_start = day_start(today, tz)
-    booked = exists().where(
-        Appointment.client_id == Client.id,
-        Appointment.status.in_(ACTIVE_STATUSES),
-        Appointment.start_at >= today_start,
-    )
     query = (
         select(Client, Visit.id, Visit.visit_date, Client.due_on, Visit.frequency)
         .join(Visit, Visit.id == Client.due_visit_id)
-        .where(
-            Client.clinic_id == clinic_id,
-            Client.due_on < today,  # rules.recall.is_overdue, as a range of ix_client_clinic_id_due_on
-            Client.archived_at.is_(None),
-            Visit.clinic_id == clinic_id,
-            ~booked,
-        )
+        .where(*due_conditions(clinic_id, tz, today), Visit.clinic_id == clinic_id)
         .order_by(Client.due_on, Client.last_key, Client.id)
         .limit(size + 1)
         .offset((page - 1) * size)
