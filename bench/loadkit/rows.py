@@ -21,6 +21,11 @@ from .data import (
 )
 
 YEARS_OF_VISITS = 3
+# A therapist's day holds this many visits at every size of the clinic: the history grows with the
+# scale, a day does not (at 5x, spreading a million visits evenly would give each therapist 55 today,
+# and the home page and today's sheets would measure a day no therapist has, not the history).
+TODAY_PER_THERAPIST = 8
+TODAY_SHARE = 0.1  # the chance that a client, while their therapist's day has room, is seen today
 WEEKS_AHEAD = 10
 BATCH = 5_000
 
@@ -202,20 +207,25 @@ def add_visits(conn, ctx, clients, records, total: int) -> tuple[int, int]:
     # Drafts: the first therapist gets a dozen unsigned notes from the last two days (the visit form
     # bench opens them); every other therapist one or two.
     unsigned_quota = {tid: (12 if i == 0 else rng.randint(1, 2)) for i, tid in enumerate(ctx.therapist_ids)}
+    today_quota = dict.fromkeys(ctx.therapist_ids, TODAY_PER_THERAPIST)
     for client_id, n in counts.items():
         client = by_id[client_id]
         versions = records[client_id]
         first = max(versions[0].day, start_window)
         span = max((today - first).days, n)
         first = today - timedelta(days=span)
-        days = sorted(first + timedelta(days=d) for d in rng.sample(range(span + 1), n))
+        days = sorted(first + timedelta(days=d) for d in rng.sample(range(span), n))  # before today
+        if today_quota.get(client.therapist, 0) > 0 and rng.random() < TODAY_SHARE:
+            today_quota[client.therapist] -= 1
+            days[-1] = today
         pattern = PATTERNS[client.pattern]
         first_pain = rng.randint(5, 9)
         history: list[dict] = []
         for k, day in enumerate(days):
             visit_id += 1
             record = versions[-1] if len(versions) > 1 and day >= versions[1].day else versions[0]
-            therapist = client.therapist if rng.random() < 0.85 else rng.choice(ctx.therapist_ids)
+            own = rng.random() < 0.85 or day == today
+            therapist = client.therapist if own else rng.choice(ctx.therapist_ids)
             pain = max(1, first_pain - k // 2 + rng.choice((-1, 0, 0, 1)))
             pain = min(pain, 10)
             pain_after = max(0, pain - rng.randint(1, 3))
