@@ -1,5 +1,6 @@
 """The flask commands: clinics, users, demo, backup and restore; clear errors, never a traceback."""
 
+import re
 import threading
 import time
 
@@ -135,6 +136,20 @@ def test_demo_users_each_get_a_home_page(app, runner):
         page = web.get("/").get_data(as_text=True)
         assert "Good " in page
         assert ("Manage staff" in page) is (role == "owner")
+
+
+def test_the_demo_has_clients_to_recall(app, runner, clock):
+    """A trial opens the recall list and finds someone to call: clients past their due date whom
+    the demo calendar leaves without a booking from today on."""
+    from clinic.demo import DEMO_PASSWORD
+
+    clock.set("2026-11-24T10:00:00+00:00")
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    web = app.test_client()
+    web.post("/login", data={"email": "desk@demo.knotwork.test", "password": DEMO_PASSWORD})
+    page = web.get("/recall").get_data(as_text=True)
+    assert "Nobody to call" not in page
+    assert len(re.findall(r"\(\d+ days? ago\)", page)) >= 3, page
 
 
 def test_demo_is_refused_under_production_config(make_app):

@@ -3,6 +3,8 @@
 import random
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import select
+
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Appointment, Client, Clinic, Service, User
@@ -18,6 +20,7 @@ THERAPIST_HOURS = (
 )
 CANCEL_REASONS = ("Client unwell", "Work commitment", "Rebooked by phone", "Childcare fell through")
 PAST_DAYS, AHEAD_DAYS = 21, 14
+RECALL_DEMO = 5
 
 
 def add_calendar(
@@ -49,14 +52,26 @@ def add_calendar(
     if not active or not therapists:
         return 0
     now = utcnow()
+    # A few clients past their due date get nothing booked from today on, so the recall list and the
+    # desk's "due for a recall" count have someone to call in a trial.
+    to_call = set(
+        db.session.scalars(
+            select(Client.id)
+            .where(Client.clinic_id == clinic.id, Client.due_on < today, Client.archived_at.is_(None))
+            .order_by(Client.due_on, Client.id)
+            .limit(RECALL_DEMO)
+        )
+    )
     made = []
     for offset in range(-PAST_DAYS, AHEAD_DAYS + 1):
         day = today + timedelta(days=offset)
+        bookable = active if offset < 0 else [c for c in active if c.id not in to_call]
         used: set[int] = set()  # one appointment per client per day
         for index, therapist in enumerate(therapists):
             week = THERAPIST_HOURS[index] if index < len(THERAPIST_HOURS) else CLINIC_HOURS
             for start_time, end_time in week.get(day.weekday(), []):
-                made += _fill(rng, clinic, therapist, day, start_time, end_time, services, active, used, now)
+                hours = (day, start_time, end_time)
+                made += _fill(rng, clinic, therapist, *hours, services, bookable, used, now)
     db.session.add_all(made)
     db.session.flush()
     return len(made)
