@@ -40,7 +40,7 @@ def visit_id(app, clinic, therapist, clock):
 
     clock.set(NOW)
     client_id = make_client(app, clinic, therapist)
-    visit_id = make_visit(app, clinic, client_id, therapist)
+    visit_id = make_visit(app, client_id, therapist)
     with app.app_context():
         services.sign(db.session.get(Visit, visit_id), db.session.get(User, therapist))
         db.session.commit()

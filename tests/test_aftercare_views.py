@@ -136,7 +136,7 @@ WEEKLY = {
 }
 
 
-def make_visit(app, clinic_id, client_id, therapist_id, on=TODAY, points=POINTS, plan=PLAN, frequency=WEEKLY):
+def make_visit(app, client_id, therapist_id, on=TODAY, points=POINTS, plan=PLAN, frequency=WEEKLY):
     """A draft note through the services (the factory's create_visit: plan screened, withheld items
     recorded, points stored), its frequency plan then pinned to `frequency`: the sheet's wording of
     it is under test here, the recommendation's rules have their own tests."""
@@ -227,7 +227,7 @@ def client_id(app, clinic, therapist):
 
 @pytest.fixture
 def visit_id(app, clinic, client_id, therapist):
-    return make_visit(app, clinic, client_id, therapist)
+    return make_visit(app, client_id, therapist)
 
 
 # --- the single sheet ----------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def test_markup_in_names_is_printed_literally(app, web, login_as, therapist, cli
     clock.set(NOW)
     set_clinic(app, clinic, name="Knot <i>&</i> Ease", address="1 <font size=40>Big</font> Street")
     client = make_client(app, clinic, therapist, first="<b>Bo & Co</b>", conditions=[])
-    visit = make_visit(app, clinic, client, therapist, plan=())
+    visit = make_visit(app, client, therapist, plan=())
     login_as(therapist)
     response = web.get(f"/visits/{visit}/aftercare.pdf")
     assert response.status_code == 200
@@ -355,7 +355,7 @@ def test_unicode_names(app, web, login_as, factory, clinic, first, clock):
     clock.set(NOW)
     therapist = factory.user(clinic, "therapist", "tomas@example.test", "Tomás Åberg")
     client = make_client(app, clinic, therapist, first=first, conditions=[])
-    visit = make_visit(app, clinic, client, therapist, plan=())
+    visit = make_visit(app, client, therapist, plan=())
     login_as(therapist)
     text = pdf_text(web.get(f"/visits/{visit}/aftercare.pdf").data)
     assert f"For {first}" in text
@@ -365,7 +365,7 @@ def test_unicode_names(app, web, login_as, factory, clinic, first, clock):
 def test_preferred_name_is_what_the_sheet_calls_the_client(app, web, login_as, therapist, clinic, clock):
     clock.set(NOW)
     client = make_client(app, clinic, therapist, first="Margaret", preferred="Peggy", conditions=[])
-    visit = make_visit(app, clinic, client, therapist, plan=())
+    visit = make_visit(app, client, therapist, plan=())
     login_as(therapist)
     text = pdf_text(web.get(f"/visits/{visit}/aftercare.pdf").data)
     assert "For Peggy" in text and "Margaret" not in text
@@ -428,7 +428,7 @@ def test_points_without_a_view_and_odd_codes_do_not_break_the_sheet(
         ("not_a_muscle", "left", "shoulder_l", None, None, None, "hand_pressure"),
         ("upper_trapezius", "left", "shoulder_l", "back", 9999, 9999, "hand_pressure"),
     )
-    visit = make_visit(app, clinic, client_id, therapist, points=points, plan=(), frequency={})
+    visit = make_visit(app, client_id, therapist, points=points, plan=(), frequency={})
     login_as(therapist)
     response = web.get(f"/visits/{visit}/aftercare.pdf")
     assert response.status_code == 200
@@ -478,7 +478,7 @@ def test_front_desk_finds_the_sheets_on_the_client_page(
     app, web, login_as, frontdesk, therapist, clinic, client_id, visit_id, clock
 ):
     clock.set(NOW)
-    older = make_visit(app, clinic, client_id, therapist, on=date(2026, 10, 6), plan=())
+    older = make_visit(app, client_id, therapist, on=date(2026, 10, 6), plan=())
     login_as(frontdesk)
     page = web.get(f"/clients/{client_id}").get_data(as_text=True)
     assert "Aftercare sheets" in page
@@ -491,13 +491,13 @@ def test_client_page_queries_do_not_grow_with_visits(
     app, web, login_as, frontdesk, therapist, clinic, client_id, clock
 ):
     clock.set(NOW)
-    make_visit(app, clinic, client_id, therapist, plan=())
+    make_visit(app, client_id, therapist, plan=())
     login_as(frontdesk)
     with count_queries(app) as queries:
         web.get(f"/clients/{client_id}")
     few = queries()
     for n in range(8):
-        make_visit(app, clinic, client_id, therapist, on=TODAY - timedelta(days=7 * (n + 1)), plan=())
+        make_visit(app, client_id, therapist, on=TODAY - timedelta(days=7 * (n + 1)), plan=())
     with count_queries(app) as queries:
         web.get(f"/clients/{client_id}")
     assert queries() == few
@@ -507,9 +507,9 @@ def test_sheet_queries_do_not_grow_with_points_and_nothing_is_read_after_the_aud
     app, web, login_as, therapist, clinic, client_id, clock
 ):
     clock.set(NOW)
-    few_points = make_visit(app, clinic, client_id, therapist, points=POINTS[:1])
+    few_points = make_visit(app, client_id, therapist, points=POINTS[:1])
     a_week_ago = TODAY - timedelta(days=7)
-    many_points = make_visit(app, clinic, client_id, therapist, on=a_week_ago, points=POINTS * 5)
+    many_points = make_visit(app, client_id, therapist, on=a_week_ago, points=POINTS * 5)
     login_as(therapist)
     counts = []
     for visit in (few_points, many_points):
@@ -541,10 +541,10 @@ def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, 
     second = make_client(app, clinic, therapist, first="Ana", last="Ruiz", conditions=[])
     yesterday_client = make_client(app, clinic, therapist, first="Yusuf", last="Demir", conditions=[])
     colleague_client = make_client(app, clinic, therapist, first="Colette", last="Martin", conditions=[])
-    first_visit = make_visit(app, clinic, client_id, therapist)
-    second_visit = make_visit(app, clinic, second, therapist, plan=())
-    make_visit(app, clinic, yesterday_client, therapist, on=TODAY - timedelta(days=1), plan=())
-    make_visit(app, clinic, colleague_client, owner, plan=())
+    first_visit = make_visit(app, client_id, therapist)
+    second_visit = make_visit(app, second, therapist, plan=())
+    make_visit(app, yesterday_client, therapist, on=TODAY - timedelta(days=1), plan=())
+    make_visit(app, colleague_client, owner, plan=())
     login_as(therapist)
     home = web.get("/").get_data(as_text=True)
     assert "Today's aftercare sheets" in home and "/aftercare/today.pdf" in home
@@ -568,7 +568,7 @@ def test_todays_sheets_in_one_pdf(app, web, login_as, therapist, owner, clinic, 
 def test_today_is_the_clinics_day(app, web, login_as, therapist, clinic, client_id, clock):
     clock.set("2026-11-24T23:30:00+00:00")
     set_clinic(app, clinic, timezone="Australia/Sydney")  # already 25 November there
-    make_visit(app, clinic, client_id, therapist, on=date(2026, 11, 25), plan=())
+    make_visit(app, client_id, therapist, on=date(2026, 11, 25), plan=())
     login_as(therapist)
     response = web.get("/aftercare/today.pdf")
     assert response.status_code == 200
@@ -591,9 +591,9 @@ def test_the_front_desk_prints_every_therapists_sheets_of_today(
     clock.set(NOW)
     colleague_client = make_client(app, clinic, therapist, first="Colette", last="Martin", conditions=[])
     yesterday_client = make_client(app, clinic, therapist, first="Yusuf", last="Demir", conditions=[])
-    make_visit(app, clinic, client_id, therapist, plan=())
-    make_visit(app, clinic, colleague_client, owner, plan=())
-    make_visit(app, clinic, yesterday_client, therapist, on=TODAY - timedelta(days=1), plan=())
+    make_visit(app, client_id, therapist, plan=())
+    make_visit(app, colleague_client, owner, plan=())
+    make_visit(app, yesterday_client, therapist, on=TODAY - timedelta(days=1), plan=())
     login_as(frontdesk)
     home = web.get("/").get_data(as_text=True)
     assert "Today's aftercare sheets" in home and "Colette Martin" in home and "Yusuf" not in home
@@ -610,7 +610,7 @@ def test_batch_queries_do_not_grow_with_visits(app, web, login_as, therapist, cl
     def add(n):
         for i in range(n):
             client = make_client(app, clinic, therapist, first=f"Client{i}", last=f"Batch{n}", conditions=[])
-            make_visit(app, clinic, client, therapist, plan=())
+            make_visit(app, client, therapist, plan=())
             book(
                 app,
                 clinic,

@@ -120,7 +120,7 @@ def test_another_clinics_name_is_refused(app, web, login_as, owner, factory):
 def test_paper_size_switch_reaches_the_sheet(app, web, login_as, owner, therapist, clinic_id, clock):
     clock.set(NOW)
     client = make_client(app, clinic_id, therapist, conditions=[])
-    visit = make_visit(app, clinic_id, client, therapist, plan=())
+    visit = make_visit(app, client, therapist, plan=())
     login_as(owner)
     assert web.post("/settings", data={**VALID, "paper": "Letter"}).status_code == 302
     assert page_size(web.get(f"/visits/{visit}/aftercare.pdf").data) == (612.0, 792.0)
@@ -271,7 +271,7 @@ def test_saving_wording_makes_a_version_the_sheet_records(
     clock.set(NOW)
     set_clinic(app, clinic_id, phone="023 9200 0140")
     client = make_client(app, clinic_id, therapist, conditions=[])
-    visit = make_visit(app, clinic_id, client, therapist, plan=())
+    visit = make_visit(app, client, therapist, plan=())
     login_as(owner)
     text = "Drink to thirst today.\r\n\r\nTea and coffee count too."
     response = web.post("/settings/aftercare", data=wording_data(hydration=text))

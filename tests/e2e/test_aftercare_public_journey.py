@@ -39,7 +39,7 @@ def sheet_url(live_app, clock):
         email="hello@harbour.example",
     )
     client_id = make_client(live_app, clinic_id, therapist_id)
-    visit_id = make_visit(live_app, clinic_id, client_id, therapist_id)
+    visit_id = make_visit(live_app, client_id, therapist_id)
     book(live_app, clinic_id, client_id, therapist_id, datetime(2026, 12, 1, 10, 30, tzinfo=UTC))
     with live_app.app_context():
         visit = db.session.get(Visit, visit_id)

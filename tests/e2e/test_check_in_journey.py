@@ -31,7 +31,7 @@ def check_in_url(live_app, clock):
         live_app, clinic_id, phone="+44 23 9200 0140", address="14 Harbour Street", email="hi@harbour.example"
     )
     client_id = make_client(live_app, clinic_id, therapist_id)
-    visit_id = make_visit(live_app, clinic_id, client_id, therapist_id)
+    visit_id = make_visit(live_app, client_id, therapist_id)
     with live_app.app_context():
         clinic = db.session.get(Clinic, clinic_id)
         clinic.settings = {**(clinic.settings or {}), "messages": {"urgent_care_number": "111"}}
